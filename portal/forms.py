@@ -1,0 +1,90 @@
+"""Forms only validate and normalise; the rules live in services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from portal.models import Membership, Organisation
+
+
+class OrganisationFilterForm(forms.Form):
+    q = forms.CharField(label=_("Name contains"), required=False, max_length=100)
+    kind = forms.ChoiceField(
+        label=_("Kind"),
+        required=False,
+        choices=[("", _("All kinds")), *Organisation.Kind.choices],
+    )
+
+
+class MemberFilterForm(forms.Form):
+    q = forms.CharField(label=_("Name or phone"), required=False, max_length=50)
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation"),
+        required=False,
+        queryset=Organisation.objects.none(),
+        empty_label=_("All I can see"),
+    )
+    status = forms.ChoiceField(
+        label=_("Member category"),
+        required=False,
+        choices=[("", _("All categories")), *Membership.Status.choices],
+    )
+    leading_cadre = forms.BooleanField(label=_("Leading cadres only"), required=False)
+
+    def __init__(self, *args: Any, organisations: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if organisations is not None:
+            field = self.fields["organisation"]
+            assert isinstance(field, forms.ModelChoiceField)
+            field.queryset = organisations
+
+    def filter(self, memberships: Any) -> Any:
+        """Apply the valid filters; an invalid filter is ignored and shown as an error."""
+        if not self.is_valid():
+            return memberships
+        data = self.cleaned_data
+        if data["q"]:
+            from django.db.models import Q
+
+            memberships = memberships.filter(
+                Q(user__name__icontains=data["q"]) | Q(user__phone__contains=data["q"])
+            )
+        if data["organisation"] is not None:
+            organisation = data["organisation"]
+            if organisation.kind == Organisation.Kind.GROUP:
+                memberships = memberships.filter(group=organisation)
+            else:
+                memberships = memberships.filter(branch__path__startswith=organisation.path)
+        if data["status"]:
+            memberships = memberships.filter(status=data["status"])
+        if data["leading_cadre"]:
+            memberships = memberships.filter(is_leading_cadre=True)
+        return memberships
+
+
+class RosterImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Roster (.xlsx)"),
+        help_text=_(
+            "Columns: 姓名, 性别, 出生日期, 入党日期, 党员类别, 所在支部, 党小组, 职务, 部门, 手机. "
+            "If any row is wrong, nothing is imported and every wrong row is listed."
+        ),
+    )
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith(".xlsx"):
+            raise forms.ValidationError(_("Upload an .xlsx file (Excel 2007 or later)."))
+        if upload.size > settings.IMPORT_MAX_BYTES:
+            raise forms.ValidationError(
+                _("The file is larger than %(mb)d MB.") % {"mb": settings.IMPORT_MAX_BYTES // 2**20}
+            )
+        head = upload.read(4)
+        upload.seek(0)
+        if head != b"PK\x03\x04":
+            raise forms.ValidationError(_("This file is not an .xlsx workbook."))
+        return upload

@@ -1,0 +1,167 @@
+"""Reads for the organisation pages and dashboards, each a fixed number of queries."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+
+from portal.models import Membership, Organisation, Position
+from portal.scoping import scope_for
+
+
+@dataclass
+class TreeRow:
+    organisation: Organisation
+    direct_members: int
+    total_members: int
+
+    @property
+    def indent(self) -> int:
+        return self.organisation.depth - 1
+
+
+def member_counts(organisations: list[Organisation]) -> dict[str, tuple[int, int]]:
+    """{path: (direct members, members in the whole subtree)} for ``organisations``.
+
+    One grouped query over memberships; subtree totals are summed up the ancestor paths
+    in Python, which costs (groups of members × depth), not (members).
+    """
+    if not organisations:
+        return {}
+    # One LIKE per outermost visible subtree.
+    outer: list[str] = []
+    for path in sorted({o.path for o in organisations}):
+        if not any(path.startswith(p) for p in outer):
+            outer.append(path)
+    condition = Q(pk__in=[])
+    for path in outer:
+        condition |= Q(branch__path__startswith=path)
+    rows = list(
+        Membership.objects.filter(condition)
+        .values("branch__path", "group__path")
+        .annotate(n=Count("pk"))
+    )
+    direct: Counter[str] = Counter()
+    total: Counter[str] = Counter()
+    steplen = Organisation.steplen
+    for row in rows:
+        branch_path, group_path, n = row["branch__path"], row["group__path"], row["n"]
+        direct[branch_path] += n
+        for depth in range(1, len(branch_path) // steplen + 1):
+            total[branch_path[: depth * steplen]] += n
+        if group_path:
+            direct[group_path] += n
+            total[group_path] += n
+    return {o.path: (direct[o.path], total[o.path]) for o in organisations}
+
+
+def organisation_tree(organisations: QuerySet[Organisation]) -> list[TreeRow]:
+    """Tree rows, in tree order, with member counts: two queries."""
+    return tree_rows(list(organisations.order_by("path")))
+
+
+def tree_rows(nodes: list[Organisation]) -> list[TreeRow]:
+    """Rows for organisations already loaded, with member counts: one query."""
+    counts = member_counts(nodes)
+    return [TreeRow(o, *counts.get(o.path, (0, 0))) for o in nodes]
+
+
+def current_officers(organisation: Organisation) -> QuerySet[Position]:
+    return (
+        Position.objects.current()
+        .filter(organisation=organisation)
+        .select_related("user")
+        .order_by("title", "started_on")
+    )
+
+
+def ancestors(organisation: Organisation) -> QuerySet[Organisation]:
+    return Organisation.objects.filter(path__in=organisation.ancestor_paths()).order_by("depth")
+
+
+def member_list(user: Any) -> QuerySet[Membership]:
+    """The memberships ``user`` may see, ready for a list row (one joined query)."""
+    return Membership.objects.visible_to(user).for_list()
+
+
+@dataclass
+class Dashboard:
+    scope: Any
+    membership: Membership | None
+    branch_officers: list[Position]
+    committee_rows: list[TreeRow]
+    managed_rows: list[TreeRow]
+    positions: list[Position]
+
+
+def dashboard_for(user: Any) -> Dashboard:
+    """What the home page shows each role; a fixed number of queries whatever the tree size."""
+    scope = scope_for(user)
+    membership = (
+        Membership.objects.for_list().filter(user=user).first() if scope.is_member else None
+    )
+    officers: list[Position] = []
+    if membership is not None:
+        officers = list(current_officers(membership.branch))
+    committee_rows: list[TreeRow] = []
+    if scope.oversees and not scope.is_superuser:
+        committee_rows = organisation_tree(
+            Organisation.objects.filter(scope.organisations_q()).exclude(
+                kind=Organisation.Kind.GROUP
+            )
+        )
+    elif scope.is_superuser:
+        committee_rows = organisation_tree(
+            Organisation.objects.exclude(kind=Organisation.Kind.GROUP)
+        )
+    managed_rows: list[TreeRow] = []
+    if scope.manage_paths:
+        managed_rows = organisation_tree(
+            Organisation.objects.filter(scope.organisations_q(manage=True))
+        )
+    positions = list(Position.objects.current().filter(user=user).select_related("organisation"))
+    return Dashboard(scope, membership, officers, committee_rows, managed_rows, positions)
+
+
+def member_profile_positions(membership: Membership) -> QuerySet[Position]:
+    """Every post the member has held, current and ended, newest first."""
+    return (
+        Position.objects.filter(user_id=membership.user_id)
+        .select_related("organisation")
+        .order_by("-started_on")
+    )
+
+
+def organisation_children(organisation: Organisation) -> list[TreeRow]:
+    return organisation_tree(
+        Organisation.objects.filter(
+            path__startswith=organisation.path, depth=organisation.depth + 1
+        )
+    )
+
+
+def members_of(
+    organisation: Organisation, memberships: QuerySet[Membership]
+) -> QuerySet[Membership]:
+    if organisation.kind == Organisation.Kind.GROUP:
+        return memberships.filter(group=organisation)
+    return memberships.filter(branch__path__startswith=organisation.path)
+
+
+__all__ = [
+    "Dashboard",
+    "TreeRow",
+    "ancestors",
+    "current_officers",
+    "dashboard_for",
+    "member_counts",
+    "member_list",
+    "member_profile_positions",
+    "members_of",
+    "organisation_children",
+    "organisation_tree",
+    "tree_rows",
+]

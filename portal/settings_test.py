@@ -1,0 +1,26 @@
+"""Settings for the test suite: the real settings, with a fast hasher and mail kept in memory.
+
+The database and broker still come from DATABASE_URL and REDIS_URL, so CI runs the same
+suite on PostgreSQL with Redis and again on the embedded defaults.
+"""
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-production")
+
+from portal.settings import *  # noqa: F403
+from portal.settings import MIDDLEWARE
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+SECURE_SSL_REDIRECT = False
+SESSION_COOKIE_SECURE = False
+CSRF_COOKIE_SECURE = False
+SECURE_HSTS_SECONDS = 0
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
+MIDDLEWARE = list(MIDDLEWARE)

@@ -1,0 +1,199 @@
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.admin.views.decorators import staff_member_required
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from portal import selectors
+from portal.access import membership_for_user, organisation_for_user
+from portal.forms import MemberFilterForm, OrganisationFilterForm, RosterImportForm
+from portal.models import Membership, Organisation
+from portal.roster import RosterImportError, roster_export, roster_import
+from portal.scoping import scope_for
+
+PAGE_SIZE = 50
+
+
+def xlsx_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(
+        content,
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response
+
+
+def paginate(request: HttpRequest, items: Any, per_page: int = PAGE_SIZE) -> Any:
+    return Paginator(items, per_page).get_page(request.GET.get("page"))
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "portal/home.html", {"dashboard": selectors.dashboard_for(request.user)})
+
+
+@login_required
+def organisation_list(request: HttpRequest) -> HttpResponse:
+    scope = scope_for(request.user)
+    if not (scope.oversees or scope.manages) and scope.own_branch_id is not None:
+        # A plain member's organisations are their branch and group: show the branch.
+        return redirect("portal:organisation", pk=scope.own_branch_id)
+    form = OrganisationFilterForm(request.GET or None)
+    organisations = Organisation.objects.visible_to(request.user)
+    if form.is_valid():
+        if form.cleaned_data["q"]:
+            organisations = organisations.filter(name__icontains=form.cleaned_data["q"])
+        if form.cleaned_data["kind"]:
+            organisations = organisations.filter(kind=form.cleaned_data["kind"])
+    page = paginate(request, organisations.order_by("path"), per_page=100)
+    rows = selectors.tree_rows(list(page))
+    return render(
+        request,
+        "portal/organisation_list.html",
+        {"form": form, "page": page, "rows": rows},
+    )
+
+
+@login_required
+def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    organisation = organisation_for_user(request.user, pk)
+    scope = scope_for(request.user)
+    context: dict[str, Any] = {
+        "organisation": organisation,
+        "ancestors": selectors.ancestors(organisation),
+        "officers": selectors.current_officers(organisation),
+        "children": selectors.organisation_children(organisation),
+        "can_manage": scope.can_manage_organisation(organisation),
+    }
+    # The member roster is for those who oversee or manage the organisation; a plain
+    # member sees their branch's officers and size, not colleagues' personal data.
+    sees_roster = scope.is_superuser or any(
+        organisation.path.startswith(p) for p in scope.oversee_paths | scope.manage_paths
+    )
+    context["sees_roster"] = sees_roster
+    if sees_roster:
+        memberships = selectors.members_of(organisation, selectors.member_list(request.user))
+        form = MemberFilterForm(
+            request.GET or None,
+            organisations=Organisation.objects.filter(path__startswith=organisation.path),
+        )
+        memberships = form.filter(memberships)
+        if request.GET.get("export") == "xlsx":
+            return xlsx_response(
+                roster_export(memberships),
+                f"{organisation.name}-党员花名册-{timezone.localdate():%Y%m%d}.xlsx",
+            )
+        context["form"] = form
+        context["page"] = paginate(request, memberships)
+    else:
+        context["member_total"] = selectors.members_of(
+            organisation, Membership.objects.all()
+        ).count()
+    return render(request, "portal/organisation_detail.html", context)
+
+
+@login_required
+def member_list(request: HttpRequest) -> HttpResponse:
+    scope = scope_for(request.user)
+    if not (scope.oversees or scope.manages):
+        return redirect("portal:member", pk=request.user.pk)
+    form = MemberFilterForm(
+        request.GET or None,
+        organisations=Organisation.objects.visible_to(request.user).exclude(
+            kind=Organisation.Kind.GROUP
+        ),
+    )
+    memberships = form.filter(selectors.member_list(request.user))
+    if request.GET.get("export") == "xlsx":
+        return xlsx_response(
+            roster_export(memberships), f"党员花名册-{timezone.localdate():%Y%m%d}.xlsx"
+        )
+    return render(
+        request,
+        "portal/member_list.html",
+        {"form": form, "page": paginate(request, memberships)},
+    )
+
+
+@login_required
+def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    membership = membership_for_user(request.user, pk)
+    scope = scope_for(request.user)
+    return render(
+        request,
+        "portal/member_detail.html",
+        {
+            "membership": membership,
+            "person": membership.user,
+            "positions": selectors.member_profile_positions(membership),
+            "can_manage": scope.can_manage_membership(membership),
+        },
+    )
+
+
+@staff_member_required
+def roster_import_view(request: HttpRequest) -> HttpResponse:
+    """Roster import from the admin: all rows or none, every bad row listed."""
+    form = RosterImportForm(request.POST or None, request.FILES or None)
+    errors: list[Any] = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = roster_import(file=form.cleaned_data["file"])
+        except RosterImportError as exc:
+            errors = exc.errors
+        else:
+            messages.success(
+                request,
+                _("Imported %(created)d new and updated %(updated)d members.")
+                % {"created": result.created, "updated": result.updated},
+            )
+            return redirect("admin:portal_membership_changelist")
+    from django.contrib import admin
+
+    context = {
+        **admin.site.each_context(request),
+        "form": form,
+        "errors": errors,
+        "title": _("Import members from a roster"),
+    }
+    return render(request, "admin/portal/roster_import.html", context)
+
+
+@never_cache
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    """Database and broker status for load balancers: 200 when both answer, else 503."""
+    status: dict[str, str] = {}
+    healthy = True
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        status["database"] = "ok"
+    except Exception as exc:  # noqa: BLE001 - any failure means unhealthy
+        status["database"] = f"error: {exc.__class__.__name__}"
+        healthy = False
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        status["broker"] = "in-process"
+    else:
+        from portal.celery import app
+
+        try:
+            with app.connection_for_write() as conn:
+                conn.ensure_connection(max_retries=1, timeout=2)
+            status["broker"] = "ok"
+        except Exception as exc:  # noqa: BLE001
+            status["broker"] = f"error: {exc.__class__.__name__}"
+            healthy = False
+    return JsonResponse(status, status=200 if healthy else 503)
