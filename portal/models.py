@@ -118,14 +118,18 @@ class Organisation(MP_Node):
     }
 
     name: models.CharField[str, str] = models.CharField(_("name"), max_length=100)
-    kind: models.CharField[str, str] = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    kind: models.CharField[str, str] = models.CharField(
+        _("kind"), max_length=20, choices=Kind.choices
+    )
     code: models.CharField[str, str] = models.CharField(
         _("code"),
         max_length=30,
         blank=True,
         help_text=_("Optional identifier used by other systems; unique when given."),
     )
-    established_on: models.DateField[datetime.date | None, datetime.date | None] = models.DateField(_("established on"), null=True, blank=True)
+    established_on: models.DateField[datetime.date | None, datetime.date | None] = models.DateField(
+        _("established on"), null=True, blank=True
+    )
     is_active: models.BooleanField[bool, bool] = models.BooleanField(_("active"), default=True)
 
     objects = OrganisationManager()

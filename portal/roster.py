@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 import io
 import re
+import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import IO, Any
@@ -151,7 +152,14 @@ def read_sheet(file: IO[bytes]) -> list[tuple[int, dict[str, Any]]]:
         )
     try:
         workbook = load_workbook(file, read_only=True, data_only=True)
-    except (InvalidFileException, OSError, KeyError, ValueError, TypeError) as exc:
+    except (
+        InvalidFileException,
+        zipfile.BadZipFile,
+        OSError,
+        KeyError,
+        ValueError,
+        TypeError,
+    ) as exc:
         raise RosterImportError(
             [RowError(0, _("The file could not be read as an .xlsx workbook."))]
         ) from exc

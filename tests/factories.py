@@ -27,7 +27,9 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
     parent = None
 
     @classmethod
-    def _create(cls, model_class: Any, *args: Any, parent: Any = None, **kwargs: Any) -> Organisation:
+    def _create(
+        cls, model_class: Any, *args: Any, parent: Any = None, **kwargs: Any
+    ) -> Organisation:
         return organisation_create(parent=parent, **kwargs)
 
 
@@ -42,7 +44,9 @@ def branch(parent: Organisation, name: str | None = None) -> Organisation:
 
 
 def group(parent: Organisation, name: str | None = None) -> Organisation:
-    return OrganisationFactory(parent=parent, kind=Organisation.Kind.GROUP, name=name or f"{parent.name}党小组")
+    return OrganisationFactory(
+        parent=parent, kind=Organisation.Kind.GROUP, name=name or f"{parent.name}党小组"
+    )
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -77,7 +81,9 @@ class PositionFactory(factory.django.DjangoModelFactory):
     started_on = datetime.date(2020, 1, 1)
 
 
-def member_of(branch_org: Organisation, *, group_org: Organisation | None = None, **user: Any) -> User:
+def member_of(
+    branch_org: Organisation, *, group_org: Organisation | None = None, **user: Any
+) -> User:
     person = UserFactory(**user)
     MembershipFactory(user=person, branch=branch_org, group=group_org)
     return person

@@ -11,7 +11,9 @@ def names(queryset):
 def test_committee_sees_its_whole_subtree_and_nothing_else(world):
     visible = names(Organisation.objects.visible_to(world.committee_user))
     assert visible == {"示范党委", "第一党支部", "第一党小组", "第二党支部"}
-    members = set(Membership.objects.visible_to(world.committee_user).values_list("user__username", flat=True))
+    members = set(
+        Membership.objects.visible_to(world.committee_user).values_list("user__username", flat=True)
+    )
     assert "outsider" not in members
     assert {"secretary", "member", "other_secretary", "committee"} <= members
 
@@ -40,8 +42,8 @@ def test_member_sees_only_self_and_own_branch(world):
 
 
 def test_group_leader_manages_their_group(world):
-    from tests.factories import PositionFactory
     from portal.models import Position
+    from tests.factories import PositionFactory
 
     PositionFactory(user=world.member, organisation=world.group, title=Position.Title.GROUP_LEADER)
     world.member.refresh_from_db()

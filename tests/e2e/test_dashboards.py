@@ -1,0 +1,48 @@
+"""Each demo persona logs in through the real login page and sees their own dashboard."""
+
+import pytest
+
+from portal.demo import DEMO_PASSWORD, seed_demo
+from tests.e2e.conftest import log_in
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.mark.parametrize(
+    ("username", "sees", "does_not_see"),
+    [
+        ("committee", ["committee-dashboard", "member-dashboard"], ["secretary-dashboard"]),
+        ("secretary", ["secretary-dashboard", "member-dashboard"], ["committee-dashboard"]),
+        ("member", ["member-dashboard"], ["committee-dashboard", "secretary-dashboard"]),
+        ("outsider", ["member-dashboard"], ["committee-dashboard", "secretary-dashboard"]),
+        ("admin", ["committee-dashboard"], ["member-dashboard"]),
+    ],
+)
+def test_persona_logs_in_and_sees_own_dashboard(page, live_server, username, sees, does_not_see):
+    seed_demo()
+    log_in(page, live_server, username, DEMO_PASSWORD)
+    page.wait_for_selector("[data-testid=dashboard-title]")
+    for section in sees:
+        assert page.locator(f"[data-testid={section}]").is_visible(), section
+    for section in does_not_see:
+        assert page.locator(f"[data-testid={section}]").count() == 0, section
+    text = page.locator("main").inner_text()
+    if username == "committee":
+        assert "机关第一党支部" in text and "营业室党支部" in text
+        assert "邻市分行机关党支部" not in text
+    if username == "outsider":
+        assert "邻市分行机关党支部" in text
+        assert "机关第二党支部" not in text
+
+
+def test_member_on_a_phone_reaches_their_branch_from_the_menu(phone_page, live_server):
+    seed_demo()
+    log_in(phone_page, live_server, "member", DEMO_PASSWORD)
+    phone_page.click(".navbar-toggler")
+    phone_page.click("text=我的支部")
+    assert (
+        phone_page.locator("[data-testid=organisation-name]")
+        .inner_text()
+        .startswith("机关第二党支部")
+    )
+    assert "王红梅" in phone_page.locator("[data-testid=officers]").inner_text()

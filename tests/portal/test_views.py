@@ -1,0 +1,155 @@
+"""The organisation, member and dashboard pages: who gets what, and in how many queries."""
+
+import pytest
+from django.urls import reverse
+
+from portal.models import Organisation
+from tests.factories import branch, group, member_of
+
+
+@pytest.fixture
+def big_world(world):
+    """Twelve more branches with a group and three members each under the committee."""
+    for n in range(12):
+        b = branch(world.committee, f"扩展第{n}党支部")
+        g = group(b, f"扩展第{n}党小组")
+        for k in range(3):
+            member_of(b, group_org=g, username=f"x{n}-{k}")
+    return world
+
+
+# --- who gets what -----------------------------------------------------------------------
+
+
+def test_anonymous_is_sent_to_login(client, world):
+    response = client.get(reverse("portal:home"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+def test_outsider_gets_404_on_another_branch_page(as_user, world):
+    response = as_user(world.outsider).get(reverse("portal:organisation", args=[world.branch.pk]))
+    assert response.status_code == 404
+
+
+def test_outsider_gets_404_on_another_branch_member(as_user, world):
+    response = as_user(world.outsider).get(reverse("portal:member", args=[world.member.pk]))
+    assert response.status_code == 404
+
+
+def test_outsider_does_not_see_other_tree_in_lists(as_user, world):
+    client = as_user(world.outsider)
+    assert client.get(reverse("portal:members")).status_code == 302  # to their own profile
+    home = client.get(reverse("portal:home")).content.decode()
+    assert "第一党支部" not in home
+
+
+def test_member_cannot_open_a_colleague_profile(as_user, world):
+    response = as_user(world.member).get(reverse("portal:member", args=[world.secretary.pk]))
+    assert response.status_code == 404
+
+
+def test_member_sees_own_branch_officers_but_not_the_roster(as_user, world):
+    response = as_user(world.member).get(reverse("portal:organisation", args=[world.branch.pk]))
+    assert response.status_code == 200
+    assert "王书记" in response.content.decode()
+    assert response.context["sees_roster"] is False
+
+
+def test_secretary_cannot_open_sibling_branch(as_user, world):
+    response = as_user(world.secretary).get(
+        reverse("portal:organisation", args=[world.sibling_branch.pk])
+    )
+    assert response.status_code == 404
+
+
+def test_secretary_lists_only_own_branch_members(as_user, world):
+    response = as_user(world.secretary).get(reverse("portal:members"))
+    names = {m.user.username for m in response.context["page"]}
+    assert names == {"committee", "secretary", "member"}
+
+
+def test_committee_does_not_see_another_tree(as_user, world):
+    client = as_user(world.committee_user)
+    assert (
+        client.get(reverse("portal:organisation", args=[world.other_branch.pk])).status_code == 404
+    )
+    assert client.get(reverse("portal:member", args=[world.outsider.pk])).status_code == 404
+    listed = {m.user.username for m in client.get(reverse("portal:members")).context["page"]}
+    assert "outsider" not in listed and "other_secretary" in listed
+
+
+def test_member_export_is_scoped_and_in_roster_format(as_user, world):
+    import io
+
+    from openpyxl import load_workbook
+
+    from portal.roster import COLUMNS
+
+    response = as_user(world.secretary).get(reverse("portal:members") + "?export=xlsx")
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert tuple(rows[0]) == COLUMNS
+    assert {r[0] for r in rows[1:]} == {"张委员", "王书记", "刘党员"}
+    secretary_row = next(r for r in rows[1:] if r[0] == "王书记")
+    assert secretary_row[7] == "书记"
+
+
+def test_member_filter_by_name(as_user, world):
+    response = as_user(world.committee_user).get(reverse("portal:members") + "?q=刘")
+    assert [m.user.name for m in response.context["page"]] == ["刘党员"]
+
+
+def test_bad_filter_value_is_reported_not_a_server_error(as_user, world):
+    response = as_user(world.committee_user).get(
+        reverse("portal:members") + "?organisation=abc&page=zz"
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors
+
+
+def test_healthz_reports_database(client, db):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json()["database"] == "ok"
+
+
+# --- query counts: fixed whatever the number of rows ----------------------------------------
+
+
+def test_tree_page_query_count(as_user, big_world, django_assert_num_queries):
+    client = as_user(big_world.committee_user)
+    # session, user, scope positions, scope membership, page count, organisations, member counts
+    with django_assert_num_queries(7):
+        response = client.get(reverse("portal:organisations"))
+    assert len(response.context["rows"]) >= 27
+
+
+def test_branch_page_query_count(as_user, big_world, django_assert_num_queries):
+    client = as_user(big_world.committee_user)
+    target = Organisation.objects.get(name="扩展第3党支部")
+    for k in range(10):
+        member_of(target, username=f"extra{k}")
+    # session, user, organisation, scope positions, scope membership, ancestors, officers,
+    # children, children's member counts, filter's organisation choices, page count, page rows
+    with django_assert_num_queries(12):
+        response = client.get(reverse("portal:organisation", args=[target.pk]))
+    assert len(response.context["page"]) == 13
+
+
+def test_member_list_query_count(as_user, big_world, django_assert_num_queries):
+    client = as_user(big_world.committee_user)
+    # session, user, scope positions, scope membership, filter's organisation choices,
+    # page count, page rows (member, branch, group joined)
+    with django_assert_num_queries(7):
+        response = client.get(reverse("portal:members"))
+    assert len(response.context["page"]) >= 40
+
+
+def test_committee_dashboard_query_count(as_user, big_world, django_assert_num_queries):
+    client = as_user(big_world.committee_user)
+    # session, user, scope positions, scope membership, own membership, branch officers,
+    # committee tree, its member counts, own positions
+    with django_assert_num_queries(9):
+        response = client.get(reverse("portal:home"))
+    assert len(response.context["dashboard"].committee_rows) >= 14
