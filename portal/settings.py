@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "meetings",
     "learning",
     "assessment",
+    "committee",
 ]
 
 MIDDLEWARE = [
