@@ -11,7 +11,15 @@ from django.utils.translation import gettext_lazy as _
 from treebeard.admin import TreeAdmin
 from treebeard.forms import MoveNodeForm, movenodeform_factory
 
-from portal.models import Membership, Organisation, Position, User
+from portal.models import (
+    Membership,
+    Notification,
+    NotificationPreference,
+    Organisation,
+    Position,
+    ReminderSetting,
+    User,
+)
 from portal.roster import roster_export
 from portal.views import xlsx_response
 
@@ -133,3 +141,66 @@ class PositionAdmin(admin.ModelAdmin):
 admin.site.site_header = _("Learning Party Organisation Portal · administration")
 admin.site.site_title = _("Portal administration")
 admin.site.index_title = _("Administration")
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    """Read-only: notifications are written by sweeps; failed e-mails show their reason."""
+
+    list_display = (
+        "title",
+        "recipient",
+        "kind",
+        "period",
+        "created_at",
+        "read_at",
+        "email_state",
+        "email_attempts",
+    )
+    list_filter = ("email_state", "kind", "created_at")
+    search_fields = ("title", "recipient__name", "recipient__username", "subject")
+    list_select_related = ("recipient",)
+    date_hierarchy = "created_at"
+    readonly_fields = [f.name for f in Notification._meta.fields]
+    actions = ("retry_failed",)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    @admin.action(description=_("Send the selected failed e-mails again"))
+    def retry_failed(self, request: HttpRequest, queryset: Any) -> None:
+        changed = queryset.filter(email_state=Notification.EmailState.FAILED).update(
+            email_state=Notification.EmailState.PENDING,
+            email_attempts=0,
+            email_next_attempt_at=None,
+        )
+        self.message_user(request, _("%(n)d e-mails queued again.") % {"n": changed})
+
+
+@admin.register(ReminderSetting)
+class ReminderSettingAdmin(admin.ModelAdmin):
+    list_display = ("kind", "label", "enabled", "days")
+    list_editable = ("enabled", "days")
+
+    @admin.display(description=_("reminder"))
+    def label(self, obj: ReminderSetting) -> str:
+        from portal.notifications import SWEEPS
+
+        definition = SWEEPS.get(obj.kind)
+        return str(definition.label) if definition else "—"
+
+    def get_queryset(self, request: HttpRequest) -> Any:
+        # Make sure every registered sweep has its row to edit.
+        from portal.notifications import SWEEPS, reminder_days
+
+        for kind in SWEEPS:
+            reminder_days(kind)
+        return super().get_queryset(request)
+
+
+@admin.register(NotificationPreference)
+class NotificationPreferenceAdmin(admin.ModelAdmin):
+    list_display = ("user", "channel", "frequency", "language")
+    list_filter = ("channel", "frequency", "language")
+    search_fields = ("user__name", "user__username")
+    autocomplete_fields = ("user",)

@@ -88,3 +88,26 @@ class RosterImportForm(forms.Form):
         if head != b"PK\x03\x04":
             raise forms.ValidationError(_("This file is not an .xlsx workbook."))
         return upload
+
+
+class NotificationPreferenceForm(forms.ModelForm):
+    email = forms.EmailField(
+        label=_("E-mail address"),
+        required=False,
+        help_text=_("Where e-mail notifications go."),
+    )
+
+    class Meta:
+        from portal.models import NotificationPreference
+
+        model = NotificationPreference
+        fields = ["channel", "frequency", "language"]
+        widgets = {"channel": forms.RadioSelect, "frequency": forms.RadioSelect}
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        from portal.models import NotificationPreference
+
+        if data.get("channel") == NotificationPreference.Channel.EMAIL and not data.get("email"):
+            self.add_error("email", _("Give an e-mail address to receive e-mail notifications."))
+        return data

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 from typing import Any, ClassVar
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models import Q
@@ -47,6 +48,9 @@ class User(AbstractUser):
     birth_date = models.DateField(_("date of birth"), null=True, blank=True)
     phone = models.CharField(_("mobile phone"), max_length=20, blank=True)
     employee_number = models.CharField(_("employee number"), max_length=30, blank=True)
+    # Recomputed from Notification rows whenever they change (notifications_recount), so
+    # the navigation shows the unread count without a query of its own.
+    unread_notifications = models.PositiveIntegerField(default=0, editable=False)
 
     objects: ClassVar[PortalUserManager] = PortalUserManager()  # type: ignore[assignment]
 
@@ -282,3 +286,126 @@ class Position(models.Model):
     def is_current(self, on: datetime.date | None = None) -> bool:
         day = on or today()
         return self.started_on <= day and (self.ended_on is None or self.ended_on >= day)
+
+
+class NotificationPreference(models.Model):
+    """How a person wants to hear from the portal. No row means the defaults."""
+
+    class Channel(models.TextChoices):
+        IN_APP = "in_app", _("In the portal only")
+        EMAIL = "email", _("In the portal and by e-mail")
+
+    class Frequency(models.TextChoices):
+        IMMEDIATE = "immediate", _("Each message as it comes")
+        DAILY_DIGEST = "daily_digest", _("One daily digest")
+
+    user = models.OneToOneField(
+        User, on_delete=models.CASCADE, related_name="notification_preference"
+    )
+    channel = models.CharField(
+        _("how to notify me"), max_length=10, choices=Channel.choices, default=Channel.EMAIL
+    )
+    frequency = models.CharField(
+        _("e-mail frequency"),
+        max_length=20,
+        choices=Frequency.choices,
+        default=Frequency.IMMEDIATE,
+    )
+    language = models.CharField(
+        _("language of messages"), max_length=10, choices=settings.LANGUAGES, default="zh-hans"
+    )
+
+    class Meta:
+        verbose_name = _("notification preference")
+        verbose_name_plural = _("notification preferences")
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+
+class ReminderSetting(models.Model):
+    """The timing of one kind of reminder, set in the admin (DESIGN.md: local rules differ)."""
+
+    kind = models.CharField(_("reminder"), max_length=60, unique=True)
+    enabled = models.BooleanField(_("enabled"), default=True)
+    days = models.PositiveSmallIntegerField(
+        _("days"),
+        default=1,
+        help_text=_(
+            "How many days before a due date, or after a missed one, the reminder goes out."
+        ),
+    )
+
+    class Meta:
+        verbose_name = _("reminder setting")
+        verbose_name_plural = _("reminder settings")
+        ordering = ["kind"]
+
+    def __str__(self) -> str:
+        return self.kind
+
+
+class NotificationQuerySet(models.QuerySet["Notification"]):
+    def unread(self) -> NotificationQuerySet:
+        return self.filter(read_at__isnull=True)
+
+    def for_inbox(self, user: Any) -> NotificationQuerySet:
+        return self.filter(recipient=user).order_by("-created_at", "-pk")
+
+
+class Notification(models.Model):
+    """One message to one person, unique on (recipient, kind, subject, period).
+
+    The row exists before any e-mail does, so a sweep that runs twice writes nothing new,
+    and the e-mail state says what happened to the message outside the portal.
+    """
+
+    class EmailState(models.TextChoices):
+        NOT_WANTED = "not_wanted", _("In the portal only")
+        PENDING = "pending", _("Waiting to be sent")
+        DIGEST = "digest", _("Waiting for the daily digest")
+        SENDING = "sending", _("Being sent")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+
+    recipient = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("recipient")
+    )
+    kind = models.CharField(_("kind"), max_length=60)
+    subject = models.CharField(_("about"), max_length=100)
+    period = models.CharField(_("period"), max_length=20)
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("message"), blank=True)
+    url = models.CharField(_("link"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+    email_state = models.CharField(
+        _("e-mail"), max_length=12, choices=EmailState.choices, default=EmailState.NOT_WANTED
+    )
+    email_attempts = models.PositiveSmallIntegerField(_("e-mail attempts"), default=0)
+    email_next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
+    email_claimed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    email_sent_at = models.DateTimeField(_("e-mail sent"), null=True, blank=True)
+    email_error = models.TextField(_("e-mail error"), blank=True)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "kind", "subject", "period"], name="notification_once"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["recipient", "read_at"], name="notification_inbox"),
+            models.Index(
+                fields=["email_state", "email_next_attempt_at"],
+                name="notification_outbox",
+                condition=Q(email_state__in=["pending", "digest", "sending"]),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from portal.models import Membership, Organisation, Position, User, today
+from portal.models import Membership, NotificationPreference, Organisation, Position, User, today
 from portal.scoping import forget_scope
 
 
@@ -111,3 +111,19 @@ def position_end(*, position: Position, ended_on: datetime.date | None = None) -
     position.save(update_fields=["ended_on"])
     forget_scope(position.user)
     return position
+
+
+@transaction.atomic
+def notification_preference_set(
+    *, user: User, channel: str, frequency: str, language: str, email: str
+) -> NotificationPreference:
+    """Save how ``user`` wants to be notified; e-mail needs an address."""
+    if channel == NotificationPreference.Channel.EMAIL and not email:
+        raise ValidationError(_("Give an e-mail address to receive e-mail notifications."))
+    preference, _created = NotificationPreference.objects.update_or_create(
+        user=user, defaults={"channel": channel, "frequency": frequency, "language": language}
+    )
+    if user.email != email:
+        user.email = email
+        user.save(update_fields=["email"])
+    return preference

@@ -150,6 +150,14 @@ EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="学习型党组织平台 <noreply@localhost>")
 
+# Absolute address of the portal, for links in e-mail.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+# E-mail delivery: tries before a message is marked failed, and the first retry delay
+# (each later one is four times longer).
+NOTIFICATION_MAX_ATTEMPTS = env.int("NOTIFICATION_MAX_ATTEMPTS", default=5)
+NOTIFICATION_RETRY_BASE_SECONDS = env.int("NOTIFICATION_RETRY_BASE_SECONDS", default=60)
+NOTIFICATION_CLAIM_TIMEOUT = env.int("NOTIFICATION_CLAIM_TIMEOUT", default=600)
+
 # --- Celery ---------------------------------------------------------------------------
 # With REDIS_URL unset, tasks run in-process (a fresh machine has no broker); with it set,
 # real workers consume from Redis and django-celery-beat holds the schedule in the database.

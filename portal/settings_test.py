@@ -5,6 +5,7 @@ suite on PostgreSQL with Redis and again on the embedded defaults.
 """
 
 import os
+from urllib.parse import urlsplit
 
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-production")
 
@@ -24,3 +25,13 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 MIDDLEWARE = list(MIDDLEWARE)
+
+# Ordinary tests run tasks in-process; the tests about tasks start real workers on Redis
+# (tests/support/workers.py) and switch this off for their duration. Tests use their own
+# Redis database so they never meet a developer's queued tasks.
+CELERY_TASK_ALWAYS_EAGER = True
+if REDIS_URL:
+    TEST_REDIS_URL = urlsplit(REDIS_URL)._replace(path="/15").geturl()
+    CELERY_BROKER_URL = CELERY_RESULT_BACKEND = TEST_REDIS_URL
+else:
+    TEST_REDIS_URL = ""

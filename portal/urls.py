@@ -11,6 +11,10 @@ portal_patterns = [
     path("organisations/<int:pk>/", views.organisation_detail, name="organisation"),
     path("members/", views.member_list, name="members"),
     path("members/<int:pk>/", views.member_detail, name="member"),
+    path("notifications/", views.inbox, name="inbox"),
+    path("notifications/<int:pk>/", views.notification_open, name="notification"),
+    path("notifications/read/", views.notifications_read, name="notifications_read"),
+    path("notifications/settings/", views.notification_settings, name="notification_settings"),
 ]
 
 urlpatterns = [

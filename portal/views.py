@@ -10,20 +10,35 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from portal import selectors
 from portal.access import membership_for_user, organisation_for_user
-from portal.forms import MemberFilterForm, OrganisationFilterForm, RosterImportForm
-from portal.models import Membership, Organisation
+from portal.forms import (
+    MemberFilterForm,
+    NotificationPreferenceForm,
+    OrganisationFilterForm,
+    RosterImportForm,
+)
+from portal.models import Membership, Notification, NotificationPreference, Organisation, User
+from portal.notifications import notifications_mark_read
 from portal.roster import RosterImportError, roster_export, roster_import
 from portal.scoping import scope_for
+from portal.services import notification_preference_set
 
 PAGE_SIZE = 50
+
+
+class AuthenticatedRequest(HttpRequest):
+    """A request that passed ``login_required``: its user is a real account."""
+
+    user: User
 
 
 def xlsx_response(content: bytes, filename: str) -> HttpResponse:
@@ -197,3 +212,63 @@ def healthz(request: HttpRequest) -> JsonResponse:
             status["broker"] = f"error: {exc.__class__.__name__}"
             healthy = False
     return JsonResponse(status, status=200 if healthy else 503)
+
+
+@login_required
+def inbox(request: AuthenticatedRequest) -> HttpResponse:
+    unread_only = request.GET.get("unread") == "1"
+    rows = Notification.objects.for_inbox(request.user)
+    if unread_only:
+        rows = rows.unread()
+    return render(
+        request,
+        "portal/inbox.html",
+        {"page": paginate(request, rows), "unread_only": unread_only},
+    )
+
+
+@login_required
+def notification_open(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """Follow a notification's link, marking it read on the way."""
+    notification = get_object_or_404(Notification, pk=pk, recipient=request.user)
+    notifications_mark_read(user=request.user, ids=[notification.pk])
+    target = notification.url
+    if not target or not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}
+    ):
+        return redirect("portal:inbox")
+    return redirect(target)
+
+
+@login_required
+@require_POST
+def notifications_read(request: AuthenticatedRequest) -> HttpResponse:
+    ids = [int(i) for i in request.POST.getlist("id") if i.isdigit()]
+    changed = notifications_mark_read(user=request.user, ids=ids or None)
+    messages.success(
+        request,
+        ngettext("%(n)d message marked read.", "%(n)d messages marked read.", changed)
+        % {"n": changed},
+    )
+    return redirect("portal:inbox")
+
+
+@login_required
+def notification_settings(request: AuthenticatedRequest) -> HttpResponse:
+    preference = NotificationPreference.objects.filter(
+        user=request.user
+    ).first() or NotificationPreference(user=request.user)
+    form = NotificationPreferenceForm(
+        request.POST or None, instance=preference, initial={"email": request.user.email}
+    )
+    if request.method == "POST" and form.is_valid():
+        notification_preference_set(
+            user=request.user,
+            channel=form.cleaned_data["channel"],
+            frequency=form.cleaned_data["frequency"],
+            language=form.cleaned_data["language"],
+            email=form.cleaned_data["email"],
+        )
+        messages.success(request, _("Your notification settings were saved."))
+        return redirect("portal:notification_settings")
+    return render(request, "portal/notification_settings.html", {"form": form})

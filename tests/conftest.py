@@ -19,6 +19,9 @@ from django.test import Client
 from portal.models import Organisation, Position, User
 from tests.factories import PositionFactory, branch, committee, group, member_of
 
+# Real Celery workers and an SMTP server, for the tests about tasks.
+pytest_plugins = ["tests.support.workers"]
+
 
 @dataclass
 class World:
