@@ -153,3 +153,37 @@ def test_committee_dashboard_query_count(as_user, big_world, django_assert_num_q
     with django_assert_num_queries(9):
         response = client.get(reverse("portal:home"))
     assert len(response.context["dashboard"].committee_rows) >= 14
+
+
+def test_healthz_reports_an_unreachable_broker(client, db):
+    """A broker that refuses connections makes the portal unhealthy (503), naming it."""
+    from portal.celery import app
+
+    previous = (app.conf.task_always_eager, app.conf.broker_url)
+    app.conf.task_always_eager = False
+    app.conf.broker_url = "redis://127.0.0.1:1/0"  # nothing listens on port 1
+    from django.test import override_settings
+
+    try:
+        with override_settings(CELERY_TASK_ALWAYS_EAGER=False):
+            response = client.get("/healthz")
+    finally:
+        app.conf.task_always_eager, app.conf.broker_url = previous
+    assert response.status_code == 503
+    assert response.json()["broker"].startswith("error")
+    assert response.json()["database"] == "ok"
+
+
+def test_healthz_reports_a_live_broker(client, db, settings):
+    if not settings.TEST_REDIS_URL:
+        pytest.skip("needs Redis (REDIS_URL)")
+    from portal.celery import app
+
+    app.conf.task_always_eager = False
+    try:
+        settings.CELERY_TASK_ALWAYS_EAGER = False
+        response = client.get("/healthz")
+    finally:
+        app.conf.task_always_eager = True
+    assert response.status_code == 200
+    assert response.json() == {"database": "ok", "broker": "ok"}
