@@ -107,16 +107,28 @@ def dashboard_for(user: Any) -> Dashboard:
     if membership is not None:
         officers = list(current_officers(membership.branch))
     committee_rows: list[TreeRow] = []
-    if scope.oversees and not scope.is_superuser:
-        committee_rows = organisation_tree(
-            Organisation.objects.filter(scope.organisations_q()).exclude(
-                kind=Organisation.Kind.GROUP
+    if scope.oversees:
+        # The overseen organisations and the level below them: a province committee sees
+        # its city committees, a city committee its branches (the full tree is a page away).
+        tops = Organisation.objects.filter(scope.organisations_q()).exclude(
+            kind=Organisation.Kind.GROUP
+        )
+        if scope.is_superuser:
+            tops = tops.filter(depth__lte=2)
+        else:
+            outermost = [
+                p
+                for p in scope.oversee_paths
+                if not any(p != q and p.startswith(q) for q in scope.oversee_paths)
+            ]
+            step = Organisation.steplen
+            tops = tops.filter(
+                Q(
+                    *[Q(path__startswith=p, depth__lte=len(p) // step + 1) for p in outermost],
+                    _connector=Q.OR,
+                )
             )
-        )
-    elif scope.is_superuser:
-        committee_rows = organisation_tree(
-            Organisation.objects.exclude(kind=Organisation.Kind.GROUP)
-        )
+        committee_rows = organisation_tree(tops)
     managed_rows: list[TreeRow] = []
     if scope.manage_paths:
         managed_rows = organisation_tree(

@@ -28,7 +28,7 @@ def test_persona_logs_in_and_sees_own_dashboard(page, live_server, username, see
         assert page.locator(f"[data-testid={section}]").count() == 0, section
     text = page.locator("main").inner_text()
     if username == "committee":
-        assert "机关第一党支部" in text and "营业室党支部" in text
+        assert "机关第一党支部" in text and "县支行党总支" in text
         assert "邻市分行机关党支部" not in text
     if username == "outsider":
         assert "邻市分行机关党支部" in text
