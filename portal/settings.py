@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "learning",
     "assessment",
     "committee",
+    "scorecards",
 ]
 
 MIDDLEWARE = [

@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from portal.demo import DEMO_PASSWORD, seed_demo
 
 
-PROJECT_APPS = ("meetings", "learning", "assessment", "committee")
+PROJECT_APPS = ("meetings", "learning", "assessment", "committee", "scorecards")
 
 
 def app_modules(name: str) -> list[Any]:
