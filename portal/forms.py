@@ -111,3 +111,18 @@ class NotificationPreferenceForm(forms.ModelForm):
         if data.get("channel") == NotificationPreference.Channel.EMAIL and not data.get("email"):
             self.add_error("email", _("Give an e-mail address to receive e-mail notifications."))
         return data
+
+
+class TokenForm(forms.Form):
+    token = forms.CharField(
+        label=_("Six-digit code from your authenticator app"),
+        max_length=6,
+        min_length=6,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
+    )
+
+    def clean_token(self) -> str:
+        token = self.cleaned_data["token"].strip()
+        if not token.isdigit():
+            raise forms.ValidationError(_("The code is six digits."))
+        return token

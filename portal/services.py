@@ -7,6 +7,7 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from portal.models import Membership, NotificationPreference, Organisation, Position, User, today
 from portal.scoping import forget_scope
@@ -127,3 +128,12 @@ def notification_preference_set(
         user.email = email
         user.save(update_fields=["email"])
     return preference
+
+
+@transaction.atomic
+def two_factor_confirm(*, user: User, device: TOTPDevice) -> TOTPDevice:
+    """Confirm a freshly paired authenticator; earlier devices of the user are removed."""
+    TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    return device

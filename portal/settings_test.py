@@ -13,6 +13,8 @@ from portal.settings import *  # noqa: F403
 from portal.settings import MIDDLEWARE
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# Login lockout is switched on by the tests about it (override_settings(AXES_ENABLED=True)).
+AXES_ENABLED = False
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 SECURE_SSL_REDIRECT = False
 SESSION_COOKIE_SECURE = False

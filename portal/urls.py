@@ -15,6 +15,8 @@ portal_patterns = [
     path("notifications/<int:pk>/", views.notification_open, name="notification"),
     path("notifications/read/", views.notifications_read, name="notifications_read"),
     path("notifications/settings/", views.notification_settings, name="notification_settings"),
+    path("accounts/2fa/setup/", views.two_factor_setup, name="two_factor_setup"),
+    path("accounts/2fa/verify/", views.two_factor_verify, name="two_factor_verify"),
 ]
 
 urlpatterns = [

@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+import base64
 from typing import Any
 from urllib.parse import quote
 
+import segno
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
@@ -11,12 +13,16 @@ from django.core.paginator import Paginator
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
+from django_otp import login as otp_login
+from django_otp import match_token
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from portal import selectors
 from portal.access import membership_for_user, organisation_for_user
@@ -25,12 +31,13 @@ from portal.forms import (
     NotificationPreferenceForm,
     OrganisationFilterForm,
     RosterImportForm,
+    TokenForm,
 )
 from portal.models import Membership, Notification, NotificationPreference, Organisation, User
 from portal.notifications import notifications_mark_read
 from portal.roster import RosterImportError, roster_export, roster_import
 from portal.scoping import scope_for
-from portal.services import notification_preference_set
+from portal.services import notification_preference_set, two_factor_confirm
 
 PAGE_SIZE = 50
 
@@ -272,3 +279,51 @@ def notification_settings(request: AuthenticatedRequest) -> HttpResponse:
         messages.success(request, _("Your notification settings were saved."))
         return redirect("portal:notification_settings")
     return render(request, "portal/notification_settings.html", {"form": form})
+
+
+def _safe_next(request: HttpRequest) -> str:
+    target = request.GET.get("next") or request.POST.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return target
+    return reverse("portal:home")
+
+
+@login_required
+def two_factor_setup(request: AuthenticatedRequest) -> HttpResponse:
+    """Pair an authenticator app: scan the code, type one code to confirm."""
+    device = TOTPDevice.objects.filter(user=request.user, confirmed=False).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=request.user, name="authenticator", confirmed=False)
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        allowed, _why = device.verify_is_allowed()
+        if not allowed:
+            form.add_error("token", _("Too many wrong codes; wait a few seconds and try again."))
+        elif device.verify_token(form.cleaned_data["token"]):
+            two_factor_confirm(user=request.user, device=device)
+            otp_login(request, device)
+            messages.success(request, _("Two-factor authentication is on."))
+            return redirect(_safe_next(request))
+        else:
+            form.add_error("token", _("That code is wrong or has expired; try the current one."))
+    qr = segno.make(device.config_url, micro=False).svg_inline(scale=4)
+    secret = base64.b32encode(device.bin_key).decode()
+    return render(
+        request,
+        "registration/two_factor_setup.html",
+        {"form": form, "qr": qr, "secret": secret, "next": _safe_next(request)},
+    )
+
+
+@login_required
+def two_factor_verify(request: AuthenticatedRequest) -> HttpResponse:
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        device = match_token(request.user, form.cleaned_data["token"])
+        if device is not None:
+            otp_login(request, device)
+            return redirect(_safe_next(request))
+        form.add_error("token", _("That code is wrong or has expired; try the current one."))
+    return render(
+        request, "registration/two_factor_verify.html", {"form": form, "next": _safe_next(request)}
+    )

@@ -6,7 +6,6 @@ from django.core.management.base import BaseCommand, CommandError
 
 from portal.demo import DEMO_PASSWORD, seed_demo
 
-
 PROJECT_APPS = ("meetings", "learning", "assessment", "committee", "scorecards")
 
 
