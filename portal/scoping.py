@@ -62,6 +62,8 @@ class Scope:
     manage_paths: frozenset[str] = frozenset()
     # Single nodes managed without their subtree (a committee's own records).
     manage_nodes: frozenset[str] = frozenset()
+    # The managed subtrees that are Party groups (members are matched by group there).
+    group_paths: frozenset[str] = frozenset()
     own_branch_id: int | None = None
     own_branch_path: str = ""
     own_group_path: str = ""
@@ -139,10 +141,14 @@ class Scope:
         if self.is_superuser:
             return Q()
         subtrees = self.manage_paths if manage else self.oversee_paths | self.manage_paths
-        conditions = []
-        for path in sorted(subtrees):
-            conditions.append(Q(**{f"{prefix}branch__path__startswith": path}))
-            conditions.append(Q(**{f"{prefix}group__path__startswith": path}))
+        # A member is in a subtree through their branch, except below a group, where their
+        # group says it (matching by branch alone there keeps one join, not two).
+        conditions = [
+            Q(**{f"{prefix}group__path__startswith": path})
+            if path in self.group_paths
+            else Q(**{f"{prefix}branch__path__startswith": path})
+            for path in sorted(subtrees)
+        ]
         if not manage and self.user_id is not None:
             conditions.append(Q(**{f"{prefix}user_id": self.user_id}))
         return _or_all(conditions)
@@ -175,6 +181,7 @@ def _build_scope(user: Any) -> Scope:
     oversee: set[str] = set()
     manage: set[str] = set()
     nodes: set[str] = set()
+    groups: set[str] = set()
     held: set[str] = set()
     # Query 1: the user's current positions with their organisations' paths and kinds.
     positions = (
@@ -187,10 +194,11 @@ def _build_scope(user: Any) -> Scope:
         if kind in (Organisation.Kind.COMMITTEE, Organisation.Kind.GENERAL_BRANCH):
             oversee.add(path)
             nodes.add(path)
-        elif (kind == Organisation.Kind.BRANCH and title in BRANCH_OFFICER_TITLES) or (
-            kind == Organisation.Kind.GROUP and title == Position.Title.GROUP_LEADER
-        ):
+        elif kind == Organisation.Kind.BRANCH and title in BRANCH_OFFICER_TITLES:
             manage.add(path)
+        elif kind == Organisation.Kind.GROUP and title == Position.Title.GROUP_LEADER:
+            manage.add(path)
+            groups.add(path)
     # Query 2: the user's own membership.
     membership = (
         Membership.objects.filter(user=user)
@@ -203,6 +211,7 @@ def _build_scope(user: Any) -> Scope:
         oversee_paths=frozenset(oversee),
         manage_paths=frozenset(manage),
         manage_nodes=frozenset(nodes),
+        group_paths=frozenset(groups),
         own_branch_id=branch_id,
         own_branch_path=branch_path or "",
         own_group_path=group_path or "",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
@@ -97,6 +97,28 @@ class Dashboard:
     positions: list[Position]
 
 
+def top_levels(scope: Any, organisations: QuerySet[Organisation]) -> QuerySet[Organisation]:
+    """Each overseen or managed organisation and the level below it (not the whole tree)."""
+    if scope.is_superuser:
+        return organisations.filter(depth__lte=2)
+    paths = scope.oversee_paths | scope.manage_paths
+    outermost = [p for p in paths if not any(p != q and p.startswith(q) for q in paths)]
+    if not outermost:
+        return organisations.none()
+    step = Organisation.steplen
+    return organisations.filter(
+        Q(
+            *[Q(path__startswith=p, depth__lte=len(p) // step + 1) for p in outermost],
+            _connector=Q.OR,
+        )
+    )
+
+
+def filter_organisations(user: Any) -> QuerySet[Organisation]:
+    """The organisations offered in a member list's filter."""
+    return top_levels(scope_for(user), Organisation.objects.visible_to(user))
+
+
 def dashboard_for(user: Any) -> Dashboard:
     """What the home page shows each role; a fixed number of queries whatever the tree size."""
     scope = scope_for(user)
@@ -110,25 +132,10 @@ def dashboard_for(user: Any) -> Dashboard:
     if scope.oversees:
         # The overseen organisations and the level below them: a province committee sees
         # its city committees, a city committee its branches (the full tree is a page away).
-        tops = Organisation.objects.filter(scope.organisations_q()).exclude(
-            kind=Organisation.Kind.GROUP
+        tops = Organisation.objects.exclude(kind=Organisation.Kind.GROUP)
+        committee_rows = organisation_tree(
+            top_levels(replace(scope, manage_paths=frozenset()), tops)
         )
-        if scope.is_superuser:
-            tops = tops.filter(depth__lte=2)
-        else:
-            outermost = [
-                p
-                for p in scope.oversee_paths
-                if not any(p != q and p.startswith(q) for q in scope.oversee_paths)
-            ]
-            step = Organisation.steplen
-            tops = tops.filter(
-                Q(
-                    *[Q(path__startswith=p, depth__lte=len(p) // step + 1) for p in outermost],
-                    _connector=Q.OR,
-                )
-            )
-        committee_rows = organisation_tree(tops)
     managed_rows: list[TreeRow] = []
     if scope.manage_paths:
         managed_rows = organisation_tree(

@@ -25,6 +25,7 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", views.healthz, name="healthz"),
+    path("scorecards/", include("scorecards.urls")),
     path("", include((portal_patterns, "portal"))),
 ]
 

@@ -109,7 +109,9 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
         memberships = selectors.members_of(organisation, selectors.member_list(request.user))
         form = MemberFilterForm(
             request.GET or None,
-            organisations=Organisation.objects.filter(path__startswith=organisation.path),
+            organisations=Organisation.objects.filter(
+                path__startswith=organisation.path, depth__lte=organisation.depth + 1
+            ),
         )
         memberships = form.filter(memberships)
         if request.GET.get("export") == "xlsx":
@@ -133,9 +135,7 @@ def member_list(request: HttpRequest) -> HttpResponse:
         return redirect("portal:member", pk=request.user.pk)
     form = MemberFilterForm(
         request.GET or None,
-        organisations=Organisation.objects.visible_to(request.user).exclude(
-            kind=Organisation.Kind.GROUP
-        ),
+        organisations=selectors.filter_organisations(request.user),
     )
     memberships = form.filter(selectors.member_list(request.user))
     if request.GET.get("export") == "xlsx":
