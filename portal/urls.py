@@ -25,7 +25,8 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", views.healthz, name="healthz"),
-    path("scorecards/", include("scorecards.urls")),
+    path("committee/", include("committee.urls")),
+    path("assessment/", include("assessment.urls")),
     path("", include((portal_patterns, "portal"))),
 ]
 

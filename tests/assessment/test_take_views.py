@@ -1,0 +1,244 @@
+"""Taking a contest through the pages: access, the JSON answer endpoint, the plain form post,
+and the queries each step costs."""
+
+import datetime
+import json
+
+import pytest
+import time_machine
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from assessment.models import Attempt
+from tests.assessment.conftest import make_bank, make_contest
+
+
+def start_url(contest):
+    return reverse("assessment:attempt_start", args=[contest.pk])
+
+
+def started(client, contest) -> Attempt:
+    response = client.post(start_url(contest))
+    assert response.status_code == 302
+    return Attempt.objects.get(pk=int(response["Location"].rstrip("/").split("/")[-1]))
+
+
+def test_outsider_gets_404_on_contest_and_attempt(as_user, world, contest):
+    attempt = started(as_user(world.member), contest)
+    outsider = as_user(world.outsider)
+    assert outsider.get(reverse("assessment:contest", args=[contest.pk])).status_code == 404
+    assert outsider.post(start_url(contest)).status_code == 404
+    assert outsider.get(reverse("assessment:attempt", args=[attempt.pk])).status_code == 404
+    answer = outsider.post(
+        reverse("assessment:attempt_answer", args=[attempt.pk]),
+        data=json.dumps({"position": 1, "response": ["A"]}),
+        content_type="application/json",
+    )
+    assert answer.status_code == 404
+    assert outsider.get(reverse("assessment:league", args=[contest.pk])).status_code == 404
+    assert outsider.get(reverse("assessment:analysis", args=[contest.pk])).status_code == 404
+    assert outsider.get(reverse("assessment:answers_export", args=[contest.pk])).status_code == 404
+
+
+def test_colleague_gets_404_on_my_attempt(as_user, world, contest):
+    attempt = started(as_user(world.member), contest)
+    colleague = as_user(world.other_secretary)
+    assert colleague.get(reverse("assessment:attempt", args=[attempt.pk])).status_code == 404
+
+
+def test_member_cannot_open_analysis_or_export(as_user, world, contest):
+    member = as_user(world.member)
+    assert member.get(reverse("assessment:analysis", args=[contest.pk])).status_code == 404
+    assert member.get(reverse("assessment:answers_export", args=[contest.pk])).status_code == 404
+    assert member.get(reverse("assessment:contest_edit", args=[contest.pk])).status_code == 404
+
+
+def test_draft_contest_is_hidden_from_members(as_user, world, contest):
+    contest.is_published = False
+    contest.save(update_fields=["is_published"])
+    assert (
+        as_user(world.member).get(reverse("assessment:contest", args=[contest.pk])).status_code
+        == 404
+    )
+    assert (
+        as_user(world.committee_user)
+        .get(reverse("assessment:contest", args=[contest.pk]))
+        .status_code
+        == 200
+    )
+
+
+def test_json_answer_needs_the_csrf_header_and_is_saved(world, contest):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(world.member)
+    client.get(reverse("assessment:contest", args=[contest.pk]))
+    token = client.cookies["csrftoken"].value
+    response = client.post(start_url(contest), {"csrfmiddlewaretoken": token})
+    attempt = Attempt.objects.get(user=world.member)
+    url = reverse("assessment:attempt_answer", args=[attempt.pk])
+    body = json.dumps({"position": 2, "response": ["C"]})
+    assert client.post(url, body, content_type="application/json").status_code == 403
+    response = client.post(url, body, content_type="application/json", HTTP_X_CSRFTOKEN=token)
+    assert response.status_code == 200 and response.json()["saved"] is True
+    assert attempt.items.get(position=2).response == "C"
+
+
+def test_json_answer_after_the_limit_is_refused(as_user, world, contest):
+    client = as_user(world.member)
+    with time_machine.travel(timezone.now(), tick=False) as clock:
+        attempt = started(client, contest)
+        clock.shift(datetime.timedelta(minutes=21))
+        response = client.post(
+            reverse("assessment:attempt_answer", args=[attempt.pk]),
+            json.dumps({"position": 1, "response": ["A"]}),
+            content_type="application/json",
+        )
+    assert response.status_code == 409 and response.json()["closed"] is True
+    attempt.refresh_from_db()
+    assert attempt.status == Attempt.Status.TIMED_OUT
+
+
+@pytest.mark.parametrize("body", ["not json", json.dumps({"position": "x"}), json.dumps([1])])
+def test_garbage_answer_is_a_400_not_a_500(as_user, world, contest, body):
+    client = as_user(world.member)
+    attempt = started(client, contest)
+    response = client.post(
+        reverse("assessment:attempt_answer", args=[attempt.pk]),
+        body,
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+
+
+def test_plain_form_post_saves_and_submits(as_user, world, contest):
+    client = as_user(world.member)
+    attempt = started(client, contest)
+    data = {}
+    for item in attempt.items.select_related("version"):
+        data[f"q_{item.position}"] = item.version.answer
+    data["submit"] = "1"
+    response = client.post(reverse("assessment:attempt_save", args=[attempt.pk]), data)
+    assert response.status_code == 302
+    attempt.refresh_from_db()
+    assert attempt.status == Attempt.Status.SUBMITTED and attempt.percent == 100
+    page = client.get(reverse("assessment:attempt", args=[attempt.pk]))
+    assert "100.00%" in page.content.decode()
+
+
+def test_take_page_shows_saved_answers_in_stored_order(as_user, world, contest):
+    client = as_user(world.member)
+    attempt = started(client, contest)
+    item = attempt.items.select_related("version").get(position=3)
+    client.post(
+        reverse("assessment:attempt_answer", args=[attempt.pk]),
+        json.dumps({"position": 3, "response": [item.option_order[0]]}),
+        content_type="application/json",
+    )
+    page = client.get(reverse("assessment:attempt", args=[attempt.pk]))
+    shown = [s.version.pk for s in page.context["sheet"]]
+    assert shown == list(attempt.items.order_by("position").values_list("version_id", flat=True))
+    chosen = [o for o in page.context["sheet"][2].options if o.chosen]
+    assert [o.letter for o in chosen] == ["A"]  # the first option as shown
+
+
+def test_starting_an_attempt_is_a_few_small_queries(as_user, world, django_assert_num_queries):
+    make_bank(world.committee, n=40)
+    contest = make_contest(world.committee, count=20)
+    client = as_user(world.member)
+    # 1 session, 2 user, 3-4 scope (positions, membership), 5 contest (access helper),
+    # 6 savepoint, 7 latest attempt, 8 draw rules, 9 candidate questions, 10 drawn
+    # versions' options, 11 savepoint, 12 insert attempt, 13 release, 14 one bulk insert
+    # of all items, 15 release savepoint. None of these grows with the questions drawn.
+    with django_assert_num_queries(15):
+        response = client.post(start_url(contest))
+    assert response.status_code == 302
+    assert Attempt.objects.get(user=world.member).items.count() == 20
+
+
+def test_saving_an_answer_is_a_few_small_queries(as_user, world, django_assert_num_queries):
+    make_bank(world.committee, n=40)
+    contest = make_contest(world.committee, count=20)
+    client = as_user(world.member)
+    attempt = started(client, contest)
+    url = reverse("assessment:attempt_answer", args=[attempt.pk])
+    # 1 session, 2 user, 3 the attempt (owner, status, deadline), 4 the question shown,
+    # 5 the conditional update.
+    with django_assert_num_queries(5):
+        response = client.post(
+            url, json.dumps({"position": 7, "response": ["B"]}), content_type="application/json"
+        )
+    assert response.status_code == 200
+
+
+def test_take_page_queries_do_not_grow_with_questions(as_user, world, django_assert_num_queries):
+    make_bank(world.committee, n=40)
+    contest = make_contest(world.committee, count=20)
+    client = as_user(world.member)
+    attempt = started(client, contest)
+    # 1 session, 2 user, 3 attempt with contest, member and branch, 4 items with their
+    # versions, 5-6 scope for the navigation (positions, membership).
+    with django_assert_num_queries(6):
+        response = client.get(reverse("assessment:attempt", args=[attempt.pk]))
+    assert len(response.context["sheet"]) == 20
+
+
+def test_result_page_queries_do_not_grow(as_user, world, django_assert_num_queries):
+    from tests.assessment.conftest import finish
+
+    make_bank(world.committee, n=40)
+    contest = make_contest(world.committee, count=20)
+    attempt = finish(contest, world.member, correct=12)
+    client = as_user(world.member)
+    # 1 session, 2 user, 3 attempt with contest, member and branch, 4 items with their
+    # versions, 5-6 scope for the navigation.
+    with django_assert_num_queries(6):
+        response = client.get(reverse("assessment:attempt", args=[attempt.pk]))
+    assert response.context["revealed"] and len(response.context["sheet"]) == 20
+
+
+def test_contest_page_queries(as_user, world, django_assert_num_queries):
+    from tests.assessment.conftest import finish
+
+    make_bank(world.committee, n=40)
+    contest = make_contest(world.committee, count=20)
+    for _n in range(2):
+        finish(contest, world.member, correct=3)
+    client = as_user(world.member)
+    # 1 session, 2 user, 3-4 scope, 5 contest (access helper), 6 my attempts, 7 draw rules.
+    with django_assert_num_queries(7):
+        response = client.get(reverse("assessment:contest", args=[contest.pk]))
+    assert len(response.context["attempts"]) == 2
+
+
+def test_plain_form_post_is_a_fixed_number_of_queries(as_user, world, django_assert_num_queries):
+    make_bank(world.committee, n=40)
+    contest = make_contest(world.committee, count=20)
+    client = as_user(world.member)
+    attempt = started(client, contest)
+    data = {f"q_{i.position}": "A" for i in attempt.items.all()}
+    # 1 session, 2 user, 3 attempt (access helper), 4 savepoint, 5 lock the attempt,
+    # 6 the items with their versions, 7 one bulk update of every changed answer,
+    # 8 release savepoint (the flash message goes in a cookie).
+    with django_assert_num_queries(8):
+        response = client.post(reverse("assessment:attempt_save", args=[attempt.pk]), data)
+    assert response.status_code == 302
+    assert attempt.items.filter(response="A").count() == 20
+
+
+def test_plain_form_post_after_the_limit_closes_with_what_was_saved(as_user, world, contest):
+    client = as_user(world.member)
+    with time_machine.travel(timezone.now(), tick=False) as clock:
+        attempt = started(client, contest)
+        first = attempt.items.select_related("version").get(position=1)
+        client.post(
+            reverse("assessment:attempt_save", args=[attempt.pk]),
+            {"q_1": first.version.answer},
+        )
+        clock.shift(datetime.timedelta(minutes=25))
+        client.post(
+            reverse("assessment:attempt_save", args=[attempt.pk]), {"q_2": "A", "submit": "1"}
+        )
+    attempt.refresh_from_db()
+    assert attempt.status == Attempt.Status.TIMED_OUT and attempt.score == 2
+    assert attempt.items.get(position=2).response == ""
