@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -184,3 +185,31 @@ __all__ = [
     "organisation_tree",
     "tree_rows",
 ]
+
+
+def secretaries_of(organisation_ids: Iterable[int]) -> dict[int, list[int]]:
+    """{organisation id: user ids of its current 书记 and 副书记}: who answers for it. One query."""
+    people: dict[int, list[int]] = {}
+    rows = (
+        Position.objects.current()
+        .filter(
+            organisation_id__in=set(organisation_ids),
+            title__in=[Position.Title.SECRETARY, Position.Title.DEPUTY_SECRETARY],
+        )
+        .values_list("organisation_id", "user_id")
+    )
+    for organisation_id, user_id in rows:
+        people.setdefault(organisation_id, []).append(user_id)
+    return people
+
+
+def members_under(paths: Iterable[str]) -> list[tuple[int, str]]:
+    """(user id, branch path) of every member below any of ``paths``. One query."""
+    unique = sorted(set(paths))
+    if not unique:
+        return []
+    return list(
+        Membership.objects.filter(
+            Q(*[Q(branch__path__startswith=p) for p in unique], _connector=Q.OR)
+        ).values_list("user_id", "branch__path")
+    )

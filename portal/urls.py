@@ -26,6 +26,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", views.healthz, name="healthz"),
     path("committee/", include("committee.urls")),
+    path("learning/", include("learning.urls")),
     path("assessment/", include("assessment.urls")),
     path("", include((portal_patterns, "portal"))),
 ]
