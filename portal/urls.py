@@ -28,6 +28,7 @@ urlpatterns = [
     path("committee/", include("committee.urls")),
     path("learning/", include("learning.urls")),
     path("assessment/", include("assessment.urls")),
+    path("meetings/", include("meetings.urls")),
     path("", include((portal_patterns, "portal"))),
 ]
 

@@ -1,0 +1,146 @@
+"""The branch year grid, the committee view and the dashboard, in fixed query counts."""
+
+import pytest
+from django.urls import reverse
+
+from meetings.models import Meeting
+from portal.models import Membership, Organisation
+from tests.meetings.conftest import at, record
+
+pytestmark = pytest.mark.django_db
+
+
+def test_branch_calendar_shows_cells_linked_to_records(as_user, world, frozen):
+    record(
+        world.branch,
+        Meeting.Kind.COMMITTEE_MEETING,
+        when=at(2026, 5, 6),
+        by=world.secretary,
+        status="submitted",
+    )
+    response = as_user(world.secretary).get(
+        reverse("meetings:calendar", args=[world.branch.pk]) + "?year=2026"
+    )
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "kind=committee_meeting&year=2026&month=5" in body
+    rows = {r.kind: r for r in response.context["rows"]}
+    assert rows[Meeting.Kind.COMMITTEE_MEETING].cells[4].status == "met"
+    assert rows[Meeting.Kind.COMMITTEE_MEETING].cells[3].status == "missed"
+
+
+def test_bad_year_falls_back_to_this_year(as_user, world, frozen):
+    response = as_user(world.secretary).get(
+        reverse("meetings:calendar", args=[world.branch.pk]) + "?year=abc"
+    )
+    assert response.status_code == 200 and response.context["year"] == 2026
+
+
+def test_committee_member_sees_each_branch_calendar_in_the_subtree(as_user, world, frozen):
+    client = as_user(world.committee_user)
+    assert (
+        client.get(reverse("meetings:calendar", args=[world.sibling_branch.pk])).status_code == 200
+    )
+    assert client.get(reverse("meetings:calendar", args=[world.other_branch.pk])).status_code == 404
+
+
+def test_secretary_cannot_open_the_committee_view(as_user, world, frozen):
+    assert (
+        as_user(world.secretary)
+        .get(reverse("meetings:committee", args=[world.committee.pk]))
+        .status_code
+        == 404
+    )
+
+
+def test_branch_calendar_query_count(
+    as_user, world, many_branches, django_assert_num_queries, frozen
+):
+    for month in range(1, 6):
+        record(
+            world.branch,
+            Meeting.Kind.COMMITTEE_MEETING,
+            when=at(2026, month, 6),
+            by=world.secretary,
+            status="submitted",
+        )
+        record(
+            world.branch,
+            Meeting.Kind.THEMED_PARTY_DAY,
+            when=at(2026, month, 8),
+            by=world.secretary,
+            status="submitted",
+        )
+    Membership.objects.filter(user=world.member).update(is_leading_cadre=True)
+    client = as_user(world.secretary)
+    # session, user, organisation, scope positions, scope membership, groups, meeting
+    # counts, exemptions, rules, leading cadres, their life-meeting attendance, officers,
+    # members, talks
+    with django_assert_num_queries(14):
+        response = client.get(reverse("meetings:calendar", args=[world.branch.pk]))
+    assert len(response.context["rows"]) == 7
+
+
+def test_committee_view_query_count_and_sorting(
+    as_user, world, many_branches, django_assert_num_queries, frozen
+):
+    client = as_user(world.committee_user)
+    url = reverse("meetings:committee", args=[world.committee.pk])
+    # session, user, organisation, scope positions, scope membership, branches, groups,
+    # meeting counts, exemptions, rules
+    with django_assert_num_queries(10):
+        response = client.get(url)
+    summaries = response.context["summaries"]
+    assert len(summaries) == 12
+    assert [s.missed_total for s in summaries] == sorted(
+        (s.missed_total for s in summaries), reverse=True
+    )
+    by_name = client.get(url + "?sort=name").context["summaries"]
+    assert [s.branch.name for s in by_name] == sorted(s.branch.name for s in by_name)
+
+
+def test_dashboard_shows_what_is_due(as_user, world, frozen):
+    record(
+        world.branch,
+        Meeting.Kind.THEMED_PARTY_DAY,
+        when=at(2026, 6, 2),
+        by=world.secretary,
+        status="submitted",
+    )
+    response = as_user(world.secretary).get(reverse("meetings:dashboard"))
+    ((branch, items),) = response.context["due"]
+    assert branch == world.branch
+    kinds = {i.kind for i in items}
+    assert Meeting.Kind.COMMITTEE_MEETING in kinds and Meeting.Kind.THEMED_PARTY_DAY not in kinds
+    assert "支委会" in response.content.decode()
+
+
+def test_member_dashboard_lists_upcoming_meetings(as_user, world, frozen):
+    record(
+        world.branch,
+        Meeting.Kind.PARTY_LECTURE,
+        when=at(2026, 6, 20),
+        by=world.secretary,
+        topic="七一党课",
+    )
+    response = as_user(world.member).get(reverse("meetings:dashboard"))
+    assert response.context["due"] == []
+    assert [m.topic for m in response.context["upcoming"]] == ["七一党课"]
+
+
+def test_dashboard_query_count(as_user, world, many_branches, django_assert_num_queries, frozen):
+    for n in range(10):
+        record(
+            world.branch,
+            Meeting.Kind.THEMED_PARTY_DAY,
+            when=at(2026, 6, 16 + n % 10),
+            by=world.secretary,
+        )
+    client = as_user(world.secretary)
+    # session, user, scope positions, scope membership, managed branches, groups, meeting
+    # counts, exemptions, rules, upcoming meetings (no query for overseen organisations:
+    # a secretary oversees none)
+    with django_assert_num_queries(10):
+        response = client.get(reverse("meetings:dashboard"))
+    assert len(response.context["upcoming"]) == 10
+    assert Organisation.objects.count() > 20
