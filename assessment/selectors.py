@@ -538,3 +538,12 @@ __all__ = [
     "runs",
     "shuxue_results_for",
 ]
+
+
+def contest_results_for(user: Any, year: int) -> QuerySet[Attempt]:
+    """The attempts that count for ``user`` in contests that closed in ``year``: one query."""
+    return (
+        Attempt.objects.filter(user=user, counts=True, contest__closes_at__year=year)
+        .select_related("contest")
+        .order_by("contest__closes_at", "pk")
+    )

@@ -119,7 +119,25 @@ def archive_document(archive: Archive) -> bytes:
     )
 
     document.add_heading(pgettext("learning", "Meetings attended"), level=1)
-    _table(document, [pgettext("learning", "Meeting")], [[str(m)] for m in archive.meetings])
+    _table(
+        document,
+        [pgettext("learning", "Date"), pgettext("learning", "Kind"), pgettext("learning", "Topic")],
+        [[m.held_on.isoformat(), str(m.get_kind_display()), m.topic] for m in archive.meetings],
+    )
+
+    document.add_heading(pgettext("learning", "Contests"), level=1)
+    _table(
+        document,
+        [pgettext("learning", "Contest"), pgettext("learning", "Score")],
+        [[a.contest.title, f"{a.percent:.0f}%"] for a in archive.contests],
+    )
+
+    document.add_heading(pgettext("learning", "述学评学"), level=1)
+    _table(
+        document,
+        [pgettext("learning", "Period"), pgettext("learning", "Grade")],
+        [[r.period.title, r.grade_display or "—"] for r in archive.shuxue],
+    )
 
     document.add_heading(pgettext("learning", "Research reports"), level=1)
     _table(

@@ -257,11 +257,8 @@ def centre_group_sessions(user: Any) -> QuerySet[CentreGroupSession]:
 
 @dataclass
 class Archive:
-    """A member's 学习档案 for a year.
-
-    ``meetings`` is left empty here: the lead fills it from the meetings app (that app is
-    built separately and learning does not import it).
-    """
+    """A member's 学习档案 for a year, with the meetings attended, the contests taken and
+    the 述学 results read from the meetings and assessment apps' public selectors."""
 
     member: User
     membership: Membership
@@ -276,6 +273,7 @@ class Archive:
     activities: list[Activity]
     meetings: list[Any] = field(default_factory=list)
     contests: list[Any] = field(default_factory=list)
+    shuxue: list[Any] = field(default_factory=list)
 
     @property
     def total_hours(self) -> float:
@@ -283,7 +281,10 @@ class Archive:
 
 
 def archive_for(user: User, year: int, *, membership: Membership | None = None) -> Archive:
-    """Everything of ``user``'s study in ``year``: seven queries whatever the record count."""
+    """Everything of ``user``'s study in ``year``: ten queries whatever the record count."""
+    from assessment.selectors import contest_results_for, shuxue_results_for
+    from meetings.selectors import attended_meetings
+
     if membership is None:
         membership = Membership.objects.for_list().get(user=user)
     plan = StudyPlan.objects.filter(user=user, year=year).select_related("reviewed_by").first()
@@ -326,6 +327,11 @@ def archive_for(user: User, year: int, *, membership: Membership | None = None) 
         reflections=reflections,
         reports=reports,
         activities=activities,
+        meetings=list(
+            attended_meetings(user, datetime.date(year, 1, 1), datetime.date(year, 12, 31))
+        ),
+        contests=list(contest_results_for(user, year)),
+        shuxue=shuxue_results_for(user, year),
     )
 
 

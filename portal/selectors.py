@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, Count, Q, QuerySet, When
 
 from portal.models import Membership, Organisation, Position
 from portal.scoping import scope_for
@@ -70,12 +70,19 @@ def tree_rows(nodes: list[Organisation]) -> list[TreeRow]:
     return [TreeRow(o, *counts.get(o.path, (0, 0))) for o in nodes]
 
 
+# Officers listed as a branch lists them: 书记 first, 党小组长 and staff last.
+TITLE_RANK = Case(
+    *[When(title=title, then=rank) for rank, title in enumerate(Position.Title.values)],
+    default=99,
+)
+
+
 def current_officers(organisation: Organisation) -> QuerySet[Position]:
     return (
         Position.objects.current()
         .filter(organisation=organisation)
         .select_related("user")
-        .order_by("title", "started_on")
+        .order_by(TITLE_RANK, "started_on")
     )
 
 

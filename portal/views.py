@@ -26,6 +26,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from portal import selectors
 from portal.access import membership_for_user, organisation_for_user
+from portal.dashboard import cards_for
 from portal.forms import (
     MemberFilterForm,
     NotificationPreferenceForm,
@@ -63,7 +64,12 @@ def paginate(request: HttpRequest, items: Any, per_page: int = PAGE_SIZE) -> Any
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "portal/home.html", {"dashboard": selectors.dashboard_for(request.user)})
+    dashboard = selectors.dashboard_for(request.user)
+    return render(
+        request,
+        "portal/home.html",
+        {"dashboard": dashboard, "cards": cards_for(request.user, dashboard.scope)},
+    )
 
 
 @login_required

@@ -160,8 +160,9 @@ CASES = [
         "learning:archive",
         ["member"],
         "?year=2026",
-        4 + 8,
-        "membership, plan, by method, by topic, reads, reflections, reports, activities",
+        4 + 11,
+        "membership, plan, by method, by topic, reads, reflections, reports, activities, "
+        "meetings attended, contests, 述学 results",
     ),
 ]
 

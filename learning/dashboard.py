@@ -1,0 +1,48 @@
+"""Home-page cards: a member's study against their plan; what waits for a secretary's review."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q, Sum
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from learning.models import Reflection, ReviewStatus, StudyLog, StudyPlan
+from learning.selectors import COUNTED, flagged_logs, reflection_list, study_plan_list
+from portal.dashboard import Card
+
+
+def cards(user: Any, scope: Any) -> list[Card]:
+    year = timezone.localdate().year
+    result = []
+    if scope.is_member:
+        plan = StudyPlan.objects.filter(user=user, year=year).first()
+        minutes = StudyLog.objects.filter(
+            user=user, studied_on__year=year, status__in=COUNTED
+        ).aggregate(m=Coalesce(Sum("minutes"), 0))["m"]
+        target = plan.target_hours * 60 if plan else 0
+        result.append(
+            Card(
+                "learning/_card_study.html",
+                {
+                    "plan": plan,
+                    "hours": round(minutes / 60, 1),
+                    "percent": min(100, round(100 * minutes / target)) if target else 0,
+                },
+                order=20,
+            )
+        )
+    if scope.manages and not scope.is_superuser:
+        waiting = {
+            "plans": study_plan_list(user, year)
+            .filter(status=ReviewStatus.SUBMITTED)
+            .exclude(user=user)
+            .count(),
+            "reflections": reflection_list(user)
+            .filter(Q(status=Reflection.Status.SUBMITTED) & ~Q(author=user))
+            .count(),
+            "logs": flagged_logs(user).count(),
+        }
+        result.append(Card("learning/_card_reviews.html", waiting, order=15))
+    return result

@@ -1,0 +1,23 @@
+"""Home-page cards: what a secretary's branch must still hold; a member's next meetings."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils import timezone
+
+from meetings.selectors import due_for, managed_branches, upcoming_for
+from portal.dashboard import Card
+
+
+def cards(user: Any, scope: Any) -> list[Card]:
+    result = []
+    if scope.manage_paths and not scope.is_superuser:
+        # One branch for almost every secretary; a handful at most for anyone else.
+        branches = list(managed_branches(user)[:5])
+        due = [(branch, due_for(branch)) for branch in branches]
+        result.append(Card("meetings/_card_due.html", {"due": due}, order=10))
+    if scope.is_member:
+        upcoming = list(upcoming_for(user, since=timezone.now())[:5])
+        result.append(Card("meetings/_card_upcoming.html", {"upcoming": upcoming}, order=40))
+    return result
