@@ -29,8 +29,8 @@ def _recipients(contests: list[Contest]) -> Iterator[tuple[Contest, int]]:
     """(contest, member) for every member in each contest's subtree: one query for all."""
     members = members_under(c.organisation.path for c in contests)
     for contest in contests:
-        for user_id, branch_path in members:
-            if branch_path.startswith(contest.organisation.path):
+        for user_id, path in members:
+            if path.startswith(contest.organisation.path):
                 yield contest, user_id
 
 

@@ -211,12 +211,19 @@ def secretaries_of(organisation_ids: Iterable[int]) -> dict[int, list[int]]:
 
 
 def members_under(paths: Iterable[str]) -> list[tuple[int, str]]:
-    """(user id, branch path) of every member below any of ``paths``. One query."""
+    """(user id, path) of every member below any of ``paths``, where path is the member's
+    group path when they have a group, else their branch path; so ``path.startswith(p)``
+    tells whether the member is below ``p`` for a branch, committee or group alike. One query."""
     unique = sorted(set(paths))
     if not unique:
         return []
-    return list(
-        Membership.objects.filter(
-            Q(*[Q(branch__path__startswith=p) for p in unique], _connector=Q.OR)
-        ).values_list("user_id", "branch__path")
+    condition = Q(
+        *[Q(branch__path__startswith=p) | Q(group__path__startswith=p) for p in unique],
+        _connector=Q.OR,
     )
+    return [
+        (user_id, group_path or branch_path)
+        for user_id, branch_path, group_path in Membership.objects.filter(condition).values_list(
+            "user_id", "branch__path", "group__path"
+        )
+    ]
