@@ -10,22 +10,21 @@ from __future__ import annotations
 
 import io
 import re
-import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import IO, Any
 
-from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Font
-from openpyxl.utils.exceptions import InvalidFileException
 
 from assessment.models import LETTERS, Difficulty, Question, QuestionKind, QuestionVersion
 from assessment.services import QuestionContent, _normalised_content, check_content
 from portal.models import Organisation, User
-from portal.roster import RowError, _text
+from portal.spreadsheets import RowError, SheetImportError
+from portal.spreadsheets import read_sheet as read_spreadsheet
+from portal.spreadsheets import text as _text
 
 OPTION_COLUMNS = tuple(f"选项{letter}" for letter in LETTERS)
 COLUMNS = ("题型", "题干", *OPTION_COLUMNS, "答案", "解析", "难度", "专题")
@@ -69,10 +68,8 @@ FALSE_WORDS = {"错误", "错", "否", "×", "✗", "X", "F", "FALSE", "N", "B"}
 ACCEPTED_SEPARATORS = re.compile(r"[|｜;；]")
 
 
-class BankImportError(Exception):
-    def __init__(self, errors: list[RowError]) -> None:
-        super().__init__("; ".join(str(e) for e in errors))
-        self.errors = errors
+class BankImportError(SheetImportError):
+    pass
 
 
 @dataclass
@@ -84,57 +81,10 @@ class BankRow:
 
 
 def read_sheet(file: IO[bytes]) -> list[tuple[int, dict[str, Any]]]:
-    size = getattr(file, "size", None)
-    if size is not None and size > settings.IMPORT_MAX_BYTES:
-        raise BankImportError(
-            [
-                RowError(
-                    0,
-                    _("The file is larger than %(mb)d MB.")
-                    % {"mb": settings.IMPORT_MAX_BYTES // 2**20},
-                )
-            ]
-        )
-    try:
-        workbook = load_workbook(file, read_only=True, data_only=True)
-    except (
-        InvalidFileException,
-        zipfile.BadZipFile,
-        OSError,
-        KeyError,
-        ValueError,
-        TypeError,
-    ) as exc:
-        raise BankImportError(
-            [RowError(0, _("The file could not be read as an .xlsx workbook."))]
-        ) from exc
-    sheet = workbook.worksheets[0]
-    rows = sheet.iter_rows(values_only=True)
-    header = [_text(v) for v in next(rows, ())]
+    """The bank's data rows; raises :class:`BankImportError` for a bad file."""
     required = ("题型", "题干", "选项A", "选项B", "答案", "难度", "专题")
-    missing = [c for c in required if c not in header]
-    if missing:
-        raise BankImportError(
-            [RowError(1, _("Missing columns: %(columns)s.") % {"columns": "、".join(missing)})]
-        )
-    index = {name: header.index(name) for name in (*COLUMNS, *OPTIONAL_COLUMNS) if name in header}
-    result = []
-    for number, values in enumerate(rows, start=2):
-        if number - 1 > settings.IMPORT_MAX_ROWS:
-            raise BankImportError(
-                [
-                    RowError(
-                        number,
-                        _("The sheet has more than %(n)d rows.") % {"n": settings.IMPORT_MAX_ROWS},
-                    )
-                ]
-            )
-        cells = {c: (values[i] if i < len(values) else None) for c, i in index.items()}
-        if all(_text(v) == "" for v in cells.values()):
-            continue
-        result.append((number, cells))
-    workbook.close()
-    return result
+    optional = [c for c in (*COLUMNS, *OPTIONAL_COLUMNS) if c not in required]
+    return read_spreadsheet(file, required=required, optional=optional, error=BankImportError)
 
 
 def _answer_letters(kind: str, text: str) -> str:

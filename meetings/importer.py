@@ -7,24 +7,23 @@ from __future__ import annotations
 import datetime
 import io
 import re
-import zipfile
 from dataclasses import dataclass
 from typing import IO, Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Font
-from openpyxl.utils.exceptions import InvalidFileException
 
 from meetings import services
 from meetings.models import Attendance, Meeting
 from portal.models import Organisation, User
-from portal.roster import RowError, _parse_date, _text
 from portal.scoping import scope_for
+from portal.spreadsheets import RowError, SheetImportError, read_sheet
+from portal.spreadsheets import parse_date as _parse_date
+from portal.spreadsheets import text as _text
 
 COLUMNS = (
     "组织",
@@ -56,10 +55,8 @@ KINDS = {
 }
 
 
-class MeetingImportError(Exception):
-    def __init__(self, errors: list[RowError]) -> None:
-        super().__init__("; ".join(str(e) for e in errors))
-        self.errors = errors
+class MeetingImportError(SheetImportError):
+    pass
 
 
 @dataclass
@@ -95,57 +92,7 @@ def _parse_time(value: Any, problems: list[str]) -> datetime.time | None:
 
 
 def _read(file: IO[bytes]) -> list[tuple[int, dict[str, Any]]]:
-    size = getattr(file, "size", None)
-    if size is not None and size > settings.IMPORT_MAX_BYTES:
-        raise MeetingImportError(
-            [
-                RowError(
-                    0,
-                    _("The file is larger than %(mb)d MB.")
-                    % {"mb": settings.IMPORT_MAX_BYTES // 2**20},
-                )
-            ]
-        )
-    try:
-        workbook = load_workbook(file, read_only=True, data_only=True)
-    except (
-        InvalidFileException,
-        zipfile.BadZipFile,
-        OSError,
-        KeyError,
-        ValueError,
-        TypeError,
-    ) as exc:
-        raise MeetingImportError(
-            [RowError(0, _("The file could not be read as an .xlsx workbook."))]
-        ) from exc
-    rows = workbook.worksheets[0].iter_rows(values_only=True)
-    header = [_text(v) for v in next(rows, ())]
-    missing = [c for c in COLUMNS if c not in header]
-    if missing:
-        raise MeetingImportError(
-            [RowError(1, _("Missing columns: %(columns)s.") % {"columns": "、".join(missing)})]
-        )
-    index = {name: header.index(name) for name in COLUMNS}
-    if PRESENT_COLUMN in header:
-        index[PRESENT_COLUMN] = header.index(PRESENT_COLUMN)
-    result = []
-    for number, values in enumerate(rows, start=2):
-        if number - 1 > settings.IMPORT_MAX_ROWS:
-            raise MeetingImportError(
-                [
-                    RowError(
-                        number,
-                        _("The sheet has more than %(n)d rows.") % {"n": settings.IMPORT_MAX_ROWS},
-                    )
-                ]
-            )
-        cells = {c: (values[i] if i < len(values) else None) for c, i in index.items()}
-        if all(_text(v) == "" for v in cells.values()):
-            continue
-        result.append((number, cells))
-    workbook.close()
-    return result
+    return read_sheet(file, required=COLUMNS, optional=(PRESENT_COLUMN,), error=MeetingImportError)
 
 
 def _validate(

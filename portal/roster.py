@@ -11,20 +11,21 @@ from __future__ import annotations
 import datetime
 import io
 import re
-import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import IO, Any
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Font
-from openpyxl.utils.exceptions import InvalidFileException
 
 from portal.models import Gender, Membership, Organisation, Position, User, today
+from portal.spreadsheets import RowError, SheetImportError
+from portal.spreadsheets import parse_date as _parse_date
+from portal.spreadsheets import read_sheet as read_spreadsheet
+from portal.spreadsheets import text as _text
 
 COLUMNS = (
     "姓名",
@@ -55,22 +56,10 @@ LEADING_CADRE = "领导干部"
 PLAIN_MEMBER = {"党员", "无", "-"}
 TITLE_SEPARATORS = re.compile(r"[、,，/;；\s]+")
 PHONE = re.compile(r"^1\d{10}$")
-DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日", "%Y%m%d")
 
 
-@dataclass
-class RowError:
-    row: int
-    message: str
-
-    def __str__(self) -> str:
-        return _("Row %(row)d: %(message)s") % {"row": self.row, "message": self.message}
-
-
-class RosterImportError(Exception):
-    def __init__(self, errors: list[RowError]) -> None:
-        super().__init__("; ".join(str(e) for e in errors))
-        self.errors = errors
+class RosterImportError(SheetImportError):
+    pass
 
 
 @dataclass
@@ -98,34 +87,6 @@ class RosterImportResult:
     rows: list[RosterRow] = field(default_factory=list)
 
 
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()
-
-
-def _parse_date(value: Any, column: str, errors: list[str]) -> datetime.date | None:
-    if value is None or value == "":
-        return None
-    if isinstance(value, datetime.datetime):
-        return value.date()
-    if isinstance(value, datetime.date):
-        return value
-    text = _text(value)
-    for fmt in DATE_FORMATS:
-        try:
-            return datetime.datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    errors.append(
-        _("“%(value)s” in %(column)s is not a date; write it like 2021-07-01.")
-        % {"value": text, "column": column}
-    )
-    return None
-
-
 def _normalise_phone(value: Any) -> str:
     phone = re.sub(r"[\s\-]", "", _text(value))
     if phone.startswith("+86"):
@@ -134,61 +95,8 @@ def _normalise_phone(value: Any) -> str:
 
 
 def read_sheet(file: IO[bytes]) -> list[tuple[int, dict[str, Any]]]:
-    """The data rows of the first sheet as (row number, {column: value}).
-
-    Raises :class:`RosterImportError` when the file is not a readable .xlsx, is too
-    large, or lacks a column.
-    """
-    size = getattr(file, "size", None)
-    if size is not None and size > settings.IMPORT_MAX_BYTES:
-        raise RosterImportError(
-            [
-                RowError(
-                    0,
-                    _("The file is larger than %(mb)d MB.")
-                    % {"mb": settings.IMPORT_MAX_BYTES // 2**20},
-                )
-            ]
-        )
-    try:
-        workbook = load_workbook(file, read_only=True, data_only=True)
-    except (
-        InvalidFileException,
-        zipfile.BadZipFile,
-        OSError,
-        KeyError,
-        ValueError,
-        TypeError,
-    ) as exc:
-        raise RosterImportError(
-            [RowError(0, _("The file could not be read as an .xlsx workbook."))]
-        ) from exc
-    sheet = workbook.worksheets[0]
-    rows = sheet.iter_rows(values_only=True)
-    header = [_text(v) for v in next(rows, ())]
-    missing = [c for c in COLUMNS if c not in header]
-    if missing:
-        raise RosterImportError(
-            [RowError(1, _("Missing columns: %(columns)s.") % {"columns": "、".join(missing)})]
-        )
-    index = {name: header.index(name) for name in COLUMNS}
-    result = []
-    for number, values in enumerate(rows, start=2):
-        if number - 1 > settings.IMPORT_MAX_ROWS:
-            raise RosterImportError(
-                [
-                    RowError(
-                        number,
-                        _("The sheet has more than %(n)d rows.") % {"n": settings.IMPORT_MAX_ROWS},
-                    )
-                ]
-            )
-        cells = {c: (values[i] if i < len(values) else None) for c, i in index.items()}
-        if all(_text(v) == "" for v in cells.values()):
-            continue
-        result.append((number, cells))
-    workbook.close()
-    return result
+    """The roster's data rows; raises :class:`RosterImportError` for a bad file."""
+    return read_spreadsheet(file, required=COLUMNS, error=RosterImportError)
 
 
 def validate_rows(
