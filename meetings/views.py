@@ -487,6 +487,16 @@ def committee_calendar(request: HttpRequest, pk: int) -> HttpResponse:
     year = _year(request)
     sort = request.GET.get("sort", "")
     summaries = selectors.committee_overview(organisation, year, sort=sort)
+    kinds = [(k, Meeting.Kind(k).label) for k in selectors.GRID_KINDS]
+    # The chart shows the twenty branches that missed most; the table shows them all.
+    worst = sorted((s for s in summaries if s.missed_total), key=lambda s: -s.missed_total)[:20]
+    chart = {
+        "labels": [s.branch.name for s in worst],
+        "series": [
+            {"label": str(label), "values": [s.missed_for(kind) for s in worst]}
+            for kind, label in kinds
+        ],
+    }
     return render(
         request,
         "meetings/committee_calendar.html",
@@ -494,8 +504,10 @@ def committee_calendar(request: HttpRequest, pk: int) -> HttpResponse:
             "organisation": organisation,
             "year": year,
             "summaries": summaries,
-            "kinds": [(k, Meeting.Kind(k).label) for k in selectors.GRID_KINDS],
+            "kinds": kinds,
             "sort": sort,
+            "chart": chart,
+            "chart_height": 80 + 22 * len(worst),
         },
     )
 

@@ -144,3 +144,18 @@ def test_dashboard_query_count(as_user, world, many_branches, django_assert_num_
         response = client.get(reverse("meetings:dashboard"))
     assert len(response.context["upcoming"]) == 10
     assert Organisation.objects.count() > 20
+
+
+def test_committee_view_charts_the_branches_that_missed_most(as_user, world, many_branches, frozen):
+    response = as_user(world.committee_user).get(
+        reverse("meetings:committee", args=[world.committee.pk])
+    )
+    chart = response.context["chart"]
+    summaries = {s.branch.name: s for s in response.context["summaries"]}
+    assert chart["labels"], "some branch has missed a meeting by mid-June"
+    for position, name in enumerate(chart["labels"]):
+        total = sum(series["values"][position] for series in chart["series"])
+        assert total == summaries[name].missed_total
+    totals = [summaries[name].missed_total for name in chart["labels"]]
+    assert totals == sorted(totals, reverse=True)
+    assert 'id="compliance-data"' in response.content.decode()
