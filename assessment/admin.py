@@ -8,7 +8,21 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from assessment.models import Attempt, Contest, Question, QuestionVersion, Rubric, ShuxuePeriod
+from assessment.models import (
+    Attempt,
+    AttemptItem,
+    Contest,
+    DrawRule,
+    Question,
+    QuestionVersion,
+    Rubric,
+    RubricCriterion,
+    RubricLevel,
+    ShuxuePeriod,
+    ShuxueRating,
+    ShuxueRatingScore,
+    ShuxueReport,
+)
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -83,6 +97,87 @@ class RubricAdmin(admin.ModelAdmin):
 @admin.register(ShuxuePeriod)
 class ShuxuePeriodAdmin(admin.ModelAdmin):
     list_display = ["title", "organisation", "year", "opens_on", "closes_on"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class DrawRuleInline(ReadOnlyInline):
+    model = DrawRule
+    fields = ["topic", "difficulty", "count", "points"]
+
+
+class AttemptItemInline(ReadOnlyInline):
+    model = AttemptItem
+    fields = [
+        "position",
+        "version",
+        "option_order",
+        "response",
+        "answered_at",
+        "is_correct",
+        "points",
+    ]
+
+
+class CriterionInline(ReadOnlyInline):
+    model = RubricCriterion
+    fields = ["position", "name"]
+
+
+class RatingInline(ReadOnlyInline):
+    model = ShuxueRating
+    fields = ["rater", "role", "percent"]
+
+
+class RatingScoreInline(ReadOnlyInline):
+    model = ShuxueRatingScore
+    fields = ["criterion", "level", "points", "remark"]
+
+
+ContestAdmin.inlines = [DrawRuleInline]
+AttemptAdmin.inlines = [AttemptItemInline]
+RubricAdmin.inlines = [CriterionInline]
+
+
+@admin.register(RubricLevel)
+class RubricLevelAdmin(admin.ModelAdmin):
+    """Levels of a rubric's criteria; read-only like the rubric (frozen once used)."""
+
+    list_display = ["criterion", "name", "points"]
+    list_select_related = ["criterion"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(ShuxueReport)
+class ShuxueReportAdmin(admin.ModelAdmin):
+    list_display = ["period", "user", "branch", "status", "score", "grade"]
+    list_filter = ["status", "grade"]
+    search_fields = ["user__name", "period__title"]
+    list_select_related = ["period", "user", "branch"]
+    inlines = [RatingInline]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(ShuxueRating)
+class ShuxueRatingAdmin(admin.ModelAdmin):
+    list_display = ["report", "rater", "role"]
+    list_filter = ["role"]
+    list_select_related = ["report", "rater"]
+    inlines = [RatingScoreInline]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

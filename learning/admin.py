@@ -68,3 +68,78 @@ class ActivityAdmin(admin.ModelAdmin):
 class CentreGroupSessionAdmin(admin.ModelAdmin):
     list_display = ["topic", "organisation", "held_on", "kind"]
     raw_id_fields = ["organisation", "task"]
+
+
+class _ReadOnlyInline(admin.TabularInline):
+    """History rows: shown beside their record, never edited (they are the history)."""
+
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+
+class ReflectionVersionInline(_ReadOnlyInline):
+    model = models.ReflectionVersion
+    fields = ["number", "title", "grade", "review_comment", "reviewed_by"]
+
+
+class CommentInline(_ReadOnlyInline):
+    model = models.Comment
+    fk_name = "reflection"
+    fields = ["author", "text", "created_at"]
+    readonly_fields = ["created_at"]
+
+
+class ReportOutcomeInline(admin.TabularInline):
+    model = models.ReportOutcome
+    extra = 0
+    raw_id_fields = ["recorded_by"]
+
+
+class CentreGroupSpeechInline(admin.StackedInline):
+    model = models.CentreGroupSpeech
+    extra = 0
+    raw_id_fields = ["speaker"]
+
+
+ReflectionAdmin.inlines = [ReflectionVersionInline, CommentInline]
+ResearchReportAdmin.inlines = [ReportOutcomeInline]
+CentreGroupSessionAdmin.inlines = [CentreGroupSpeechInline]
+
+
+@admin.register(models.Assignment)
+class MaterialAssignmentAdmin(admin.ModelAdmin):
+    list_display = ["material", "organisation", "requirement", "due_on", "assigned_by"]
+    list_filter = ["requirement", "due_on"]
+    search_fields = ["material__title", "organisation__name"]
+    raw_id_fields = ["material", "organisation", "assigned_by"]
+    list_select_related = ["material", "organisation", "assigned_by"]
+
+
+@admin.register(models.MaterialRead)
+class MaterialReadAdmin(admin.ModelAdmin):
+    list_display = ["material", "user", "read_at"]
+    search_fields = ["material__title", "user__name"]
+    raw_id_fields = ["material", "user"]
+    list_select_related = ["material", "user"]
+
+
+@admin.register(models.CentreGroupTask)
+class CentreGroupTaskAdmin(admin.ModelAdmin):
+    list_display = ["topic", "organisation", "year"]
+    list_filter = ["year"]
+    search_fields = ["topic"]
+    raw_id_fields = ["organisation"]
+
+
+@admin.register(models.Comment)
+class CommentAdmin(admin.ModelAdmin):
+    list_display = ["author", "reflection", "material", "created_at"]
+    search_fields = ["text", "author__name"]
+    raw_id_fields = ["author", "reflection", "material"]
+    list_select_related = ["author", "reflection", "material"]
