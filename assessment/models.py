@@ -593,3 +593,11 @@ class ShuxueRatingScore(models.Model):
 
     def __str__(self) -> str:
         return f"{self.criterion}: {self.points}"
+
+
+# Reviews and decisions are audited: who changed them, when, and what (SECURITY.md).
+from auditlog.registry import auditlog  # noqa: E402
+
+auditlog.register(Contest)
+auditlog.register(ShuxueReport)
+auditlog.register(ShuxueRating)

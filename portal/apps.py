@@ -9,6 +9,7 @@ class PortalConfig(AppConfig):
     verbose_name = _("Organisation and accounts")
 
     def ready(self) -> None:
+        import portal.audit  # noqa: F401 - registers positions and memberships with auditlog
         from portal.schedule import schedule_sync
 
         # Each app declares its reminder sweeps in <app>/reminders.py.

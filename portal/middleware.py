@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from auditlog.middleware import AuditlogMiddleware
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
@@ -54,3 +55,16 @@ class TwoFactorMiddleware:
             target = "portal:two_factor_verify" if has_device else "portal:two_factor_setup"
             return redirect(f"{reverse(target)}?next={request.get_full_path()}")
         return self.get_response(request)
+
+
+class AuditMiddleware(AuditlogMiddleware):
+    """django-auditlog's middleware, recording the address the lockout trusts.
+
+    The stock one takes the first X-Forwarded-For entry, which any client can forge.
+    """
+
+    @staticmethod
+    def _get_remote_addr(request: HttpRequest) -> str | None:
+        if settings.AUDITLOG_DISABLE_REMOTE_ADDR:
+            return None
+        return client_ip(request) or None

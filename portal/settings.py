@@ -10,6 +10,7 @@ DATABASE_URL, REDIS_URL, SECRET_KEY, ALLOWED_HOSTS and the e-mail settings
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -47,6 +48,8 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "csp",
+    "auditlog",
     "portal",
     "meetings",
     "learning",
@@ -67,6 +70,10 @@ MIDDLEWARE = [
     "portal.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Content Security Policy (django-csp): no inline scripts anywhere.
+    "csp.middleware.CSPMiddleware",
+    # Who changed an audited record (django-auditlog): after authentication.
+    "portal.middleware.AuditMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -230,8 +237,39 @@ SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
 # cannot hold; HSTS itself is on. An Internet-facing deployment sets SECURE_HSTS_PRELOAD.
 SILENCED_SYSTEM_CHECKS = ["security.W021"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
+
+# Content Security Policy (django-csp 4): scripts only from our own static files, never
+# inline (JS lives in static/<app>/*.js, data comes in with json_script). Inline *styles*
+# are allowed because Bootstrap components and a few templates use style attributes.
+# CSP_REPORT_URI, when set, receives violation reports (e.g. a collector on the intranet).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        **(
+            {"report-uri": [env.str("CSP_REPORT_URI")]}
+            if env.str("CSP_REPORT_URI", default="")
+            else {}
+        ),
+    },
+}
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# Audit trail (django-auditlog): who changed what and when, for positions, meeting records,
+# reviews and scorecards (registrations in each app's models.py). The remote address is
+# the client's as computed for the lockout (portal.middleware.AuditMiddleware).
+AUDITLOG_INCLUDE_ALL_MODELS = False
+AUDITLOG_DISABLE_REMOTE_ADDR = False
+AUDITLOG_STORE_JSON_CHANGES = True
 
 LOGGING = {
     "version": 1,

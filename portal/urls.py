@@ -3,7 +3,7 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
-from portal import views
+from portal import audit, views
 
 portal_patterns = [
     path("", views.home, name="home"),
@@ -15,6 +15,7 @@ portal_patterns = [
     path("notifications/<int:pk>/", views.notification_open, name="notification"),
     path("notifications/read/", views.notifications_read, name="notifications_read"),
     path("notifications/settings/", views.notification_settings, name="notification_settings"),
+    path("audit/", audit.audit_log, name="audit_log"),
     path("accounts/2fa/setup/", views.two_factor_setup, name="two_factor_setup"),
     path("accounts/2fa/verify/", views.two_factor_verify, name="two_factor_verify"),
 ]
@@ -31,6 +32,7 @@ urlpatterns = [
     path("meetings/", include("meetings.urls")),
     path("", include((portal_patterns, "portal"))),
 ]
+
 
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -11,7 +11,7 @@ from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -250,7 +250,8 @@ def notification_open(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         target, allowed_hosts={request.get_host()}
     ):
         return redirect("portal:inbox")
-    return redirect(target)
+    # Not redirect(target): a link without a slash would be looked up as a view name.
+    return HttpResponseRedirect(target)
 
 
 @login_required

@@ -20,7 +20,7 @@ from portal.models import Organisation, Position, User
 from tests.factories import PositionFactory, branch, committee, group, member_of
 
 # Real Celery workers and an SMTP server, for the tests about tasks.
-pytest_plugins = ["tests.support.workers"]
+pytest_plugins = ["tests.support.workers", "tests.support.browser"]
 
 
 @dataclass
