@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from committee.models import Assignment, Post, Task
+from meetings.widgets import FastSelect
 from portal.models import Membership, Organisation, User
 
 MAX_EVIDENCE_BYTES = 20 * 1024 * 1024
@@ -183,7 +184,12 @@ class ReviewForm(forms.Form):
 
 class AssignmentFilterForm(forms.Form):
     task = forms.ModelChoiceField(
-        label=_("Task"), queryset=Task.objects.none(), required=False, empty_label=_("All tasks")
+        label=_("Task"),
+        queryset=Task.objects.none(),
+        required=False,
+        empty_label=_("All tasks"),
+        # Hundreds of tasks at province scale: options written without a template each.
+        widget=FastSelect,
     )
     organisation = forms.CharField(label=_("Assignee contains"), required=False, max_length=100)
     state = forms.ChoiceField(

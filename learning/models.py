@@ -15,6 +15,7 @@ from django.db.models import Q, Sum
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from learning.lookups import InSubtree
 from portal.models import Organisation
 
 USER = settings.AUTH_USER_MODEL
@@ -472,7 +473,9 @@ class ReflectionQuerySet(models.QuerySet["Reflection"]):
             return self.all()
         condition = Q(author_id=scope.user_id)
         for path in sorted(scope.oversee_paths | scope.manage_paths):
-            condition |= Q(organisation__path__startswith=path)
+            # organisation__path__startswith, in a form the foreign key's index serves
+            # inside this OR (learning/lookups.py).
+            condition |= Q(organisation__in_subtree=path)
         if scope.own_branch_id:
             condition |= Q(organisation_id=scope.own_branch_id, is_exemplar=True)
         return self.filter(condition)
@@ -557,6 +560,8 @@ class Reflection(models.Model):
         indexes = [
             models.Index(fields=["organisation", "status"], name="reflection_org_status"),
             models.Index(fields=["author", "submitted_at"], name="reflection_author_sub"),
+            # Province scale: what waits for review (a few thousand of a million) first.
+            models.Index(fields=["status", "organisation"], name="reflection_status_org"),
         ]
 
     def __str__(self) -> str:
@@ -565,6 +570,9 @@ class Reflection(models.Model):
     @property
     def is_editable(self) -> bool:
         return self.status in (self.Status.DRAFT, self.Status.RETURNED)
+
+
+Reflection._meta.get_field("organisation").register_lookup(InSubtree)
 
 
 class ReflectionVersion(models.Model):

@@ -13,6 +13,7 @@ from django.utils.translation import pgettext_lazy
 
 from meetings import services
 from meetings.models import Attachment, Attendance, Grade, Meeting, ReviewRating
+from meetings.widgets import FastSelect
 from portal.models import Organisation, User
 
 DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -263,6 +264,7 @@ class MeetingFilterForm(forms.Form):
         queryset=Organisation.objects.none(),
         required=False,
         empty_label=_("All I can see"),
+        widget=FastSelect,
     )
     kind = forms.ChoiceField(
         label=pgettext_lazy("meeting", "Kind"),

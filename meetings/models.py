@@ -162,6 +162,14 @@ class Meeting(models.Model):
         indexes = [
             models.Index(fields=["organisation", "held_on"], name="meeting_org_held"),
             models.Index(fields=["kind", "held_on"], name="meeting_kind_held"),
+            # Province scale: the compliance counts and the overview's cache fingerprint
+            # read only these columns of a year's meetings, by an index-only scan.
+            models.Index(
+                fields=["held_on", "status", "organisation", "kind", "version"],
+                name="meeting_held_cover",
+            ),
+            # A member's upcoming meetings (home page, calendar feed) start from here.
+            models.Index(fields=["starts_at"], name="meeting_starts_at"),
         ]
         constraints = [
             models.CheckConstraint(

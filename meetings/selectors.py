@@ -10,11 +10,14 @@ Public functions other apps call (keep these names):
 from __future__ import annotations
 
 import datetime
+import hashlib
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.cache import cache
+from django.db import connection
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.db.models.functions import ExtractMonth, Length, Substr
 from django.utils import timezone
@@ -395,13 +398,84 @@ def committee_overview(
             summary.missed[kind] = sum(r.missing for r in results if r.status == MISSED)
             summary.due[kind] = sum(r.missing for r in results if r.status == DUE)
         summaries.append(summary)
+    return _sorted_summaries(summaries, sort)
+
+
+def _sorted_summaries(summaries: list[BranchSummary], sort: str) -> list[BranchSummary]:
     if sort == "name":
-        summaries.sort(key=lambda s: s.branch.name)
-    elif sort in Meeting.Kind.values:
-        summaries.sort(key=lambda s: (-s.missed_for(sort), s.branch.path))
+        return sorted(summaries, key=lambda s: s.branch.name)
+    if sort in Meeting.Kind.values:
+        return sorted(summaries, key=lambda s: (-s.missed_for(sort), s.branch.path))
+    return sorted(summaries, key=lambda s: (-s.missed_total, -s.due_total, s.branch.path))
+
+
+# How long a computed overview is kept. The key is a fingerprint of everything the overview
+# is computed from, so a change shows at once; the expiry only bounds the cache's size.
+OVERVIEW_CACHE_SECONDS = 600
+
+
+def overview_fingerprint(year: int, today: datetime.date) -> str:
+    """One cheap query summarising every input of the compliance overview of ``year``.
+
+    Counts and weighted sums over the year's non-draft meetings (organisation, kind, date,
+    version: an index-only scan of ``meeting_held_cover``), the organisation tree (names,
+    paths, kinds), the exemptions and the rules. Any change to a record that counts, to the
+    tree or to a rule changes it; so does the day (statuses depend on it).
+    """
+    sql, params = overview_fingerprint_sql(year)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    raw = "|".join(str(part) for part in row) + f"|{year}|{today.isoformat()}"
+    return hashlib.sha256(raw.encode()).hexdigest()[:32]
+
+
+def overview_fingerprint_sql(year: int) -> tuple[str, list[Any]]:
+    if connection.vendor == "postgresql":
+        day = "EXTRACT(DOY FROM m.held_on)::bigint"
     else:
-        summaries.sort(key=lambda s: (-s.missed_total, -s.due_total, s.branch.path))
-    return summaries
+        day = "CAST(strftime('%%j', m.held_on) AS INTEGER)"
+    sql = (
+        "SELECT "  # noqa: S608 - table names and fixed SQL fragments only; values are parameters
+        f"(SELECT COUNT(*) || '.' || COALESCE(SUM(m.version), 0) || '.' || COALESCE(SUM({day} * m.organisation_id), 0) "
+        "|| '.' || COALESCE(SUM(LENGTH(m.kind) * m.organisation_id), 0) || '.' || "
+        f"COALESCE(SUM(LENGTH(m.kind) * {day}), 0) || '.' || COALESCE(SUM(m.organisation_id), 0) "
+        "FROM meetings_meeting m WHERE m.held_on >= %s AND m.held_on <= %s AND m.status <> %s), "
+        "(SELECT COUNT(*) || '.' || COALESCE(SUM(o.id * LENGTH(o.path)), 0) || '.' || "
+        "COALESCE(SUM(o.id * LENGTH(o.name)), 0) || '.' || COALESCE(SUM(o.id * LENGTH(o.kind)), 0) "
+        "|| '.' || COALESCE(MAX(o.id), 0) FROM portal_organisation o), "
+        "(SELECT COUNT(*) || '.' || COALESCE(MAX(e.id), 0) || '.' || COALESCE(SUM(e.id * "
+        "(LENGTH(e.kind) + LENGTH(e.reason) + LENGTH(e.organisation_id || '') + "
+        "LENGTH(e.starts_on || '.' || e.ends_on))), 0) FROM meetings_complianceexemption e), "
+        "(SELECT COUNT(*) || '.' || COALESCE(MAX(r.id), 0) || '.' || COALESCE(SUM(r.id * "
+        "(r.minimum + 7 * LENGTH(r.period) + 31 * LENGTH(r.kind) + 101 * LENGTH(r.organisation_kind) "
+        "+ COALESCE(r.organisation_id, 0))), 0) FROM meetings_compliancerule r)"
+    )
+    return sql, [datetime.date(year, 1, 1), datetime.date(year, 12, 31), Meeting.Status.DRAFT]
+
+
+def committee_overview_cached(
+    organisation: Organisation,
+    year: int,
+    *,
+    sort: str = "",
+    today: datetime.date | None = None,
+) -> tuple[list[BranchSummary], str]:
+    """:func:`committee_overview`, kept in the cache under a fingerprint of its inputs.
+
+    Returns the summaries and the fingerprint (pages use it to cache their rendering too).
+    One query when cached (the fingerprint), six when not (fingerprint + the five of
+    :func:`committee_overview`): at province scale the computation and the rendering of
+    1,000 branches take seconds, the fingerprint tens of milliseconds.
+    """
+    today = today or timezone.localdate()
+    fingerprint = overview_fingerprint(year, today)
+    key = f"meetings:overview:{organisation.pk}:{organisation.path}:{fingerprint}"
+    summaries: list[BranchSummary] | None = cache.get(key)
+    if summaries is None:
+        summaries = committee_overview(organisation, year, today=today)
+        cache.set(key, summaries, OVERVIEW_CACHE_SECONDS)
+    return _sorted_summaries(summaries, sort), fingerprint
 
 
 @dataclass
@@ -495,15 +569,18 @@ def upcoming_for(user: Any, *, since: datetime.datetime | None = None) -> QueryS
     """Meetings of the member's branch and group (and committee posts) from ``since`` on,
     for the calendar feed."""
     since = since or timezone.now() - datetime.timedelta(days=30)
+    # Subqueries, not joins: joining attendance and memberships and then DISTINCT took
+    # two seconds with three million attendance rows; these take milliseconds (the
+    # recent meetings by meeting_starts_at, then three hashed look-ups).
+    own = Membership.objects.filter(user=user)
     return (
         Meeting.objects.filter(
-            Q(attendances__user=user)
-            | Q(organisation__branch_memberships__user=user)
-            | Q(organisation__group_memberships__user=user)
+            Q(pk__in=Attendance.objects.filter(user=user).values("meeting_id"))
+            | Q(organisation_id__in=own.values("branch_id"))
+            | Q(organisation_id__in=own.exclude(group_id=None).values("group_id"))
         )
         .filter(starts_at__gte=since)
         .select_related("organisation")
-        .distinct()
         .order_by("starts_at")
     )
 

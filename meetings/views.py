@@ -486,7 +486,7 @@ def committee_calendar(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = access.overseen_for_user(request.user, pk)
     year = _year(request)
     sort = request.GET.get("sort", "")
-    summaries = selectors.committee_overview(organisation, year, sort=sort)
+    summaries, fingerprint = selectors.committee_overview_cached(organisation, year, sort=sort)
     kinds = [(k, Meeting.Kind(k).label) for k in selectors.GRID_KINDS]
     # The chart shows the twenty branches that missed most; the table shows them all.
     worst = sorted((s for s in summaries if s.missed_total), key=lambda s: -s.missed_total)[:20]
@@ -508,6 +508,9 @@ def committee_calendar(request: HttpRequest, pk: int) -> HttpResponse:
             "sort": sort,
             "chart": chart,
             "chart_height": 80 + 22 * len(worst),
+            # The table of 1,000 branches is cached with the overview (see the template).
+            "fingerprint": fingerprint,
+            "cache_seconds": selectors.OVERVIEW_CACHE_SECONDS,
         },
     )
 

@@ -278,5 +278,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
 
+# A bare view for load tests (bench/), never on in production.
+BENCHMARK_VIEWS = env.bool("BENCHMARK_VIEWS", default=False)
+
 # Labels shown in the page title and mail.
 PORTAL_NAME = _("Learning Party Organisation Portal")

@@ -33,6 +33,10 @@ urlpatterns = [
     path("", include((portal_patterns, "portal"))),
 ]
 
+if getattr(settings, "BENCHMARK_VIEWS", False):
+    from bench.views import bare
+
+    urlpatterns.insert(0, path("bench/bare/", bare, name="bench_bare"))
 
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

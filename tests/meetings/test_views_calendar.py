@@ -86,11 +86,18 @@ def test_committee_view_query_count_and_sorting(
 ):
     client = as_user(world.committee_user)
     url = reverse("meetings:committee", args=[world.committee.pk])
-    # session, user, organisation, scope positions, scope membership, branches, groups,
-    # meeting counts, exemptions, rules
-    with django_assert_num_queries(10):
+    # session, user, organisation, scope positions, scope membership, cache fingerprint,
+    # branches, groups, meeting counts, exemptions, rules (the fingerprint is the one added
+    # query: it lets the next request skip the other five and the rendering of the table)
+    with django_assert_num_queries(11):
         response = client.get(url)
     summaries = response.context["summaries"]
+    # Again, from the cache: session, user, organisation, scope positions, scope
+    # membership, cache fingerprint.
+    with django_assert_num_queries(6):
+        again = client.get(url)
+    assert [s.branch.pk for s in again.context["summaries"]] == [s.branch.pk for s in summaries]
+    assert b'data-testid="committee-row"' in again.content
     assert len(summaries) == 12
     assert [s.missed_total for s in summaries] == sorted(
         (s.missed_total for s in summaries), reverse=True
@@ -159,3 +166,25 @@ def test_committee_view_charts_the_branches_that_missed_most(as_user, world, man
     totals = [summaries[name].missed_total for name in chart["labels"]]
     assert totals == sorted(totals, reverse=True)
     assert 'id="compliance-data"' in response.content.decode()
+
+
+def test_committee_view_shows_a_new_record_at_once_despite_the_cache(
+    as_user, world, many_branches, frozen
+):
+    client = as_user(world.committee_user)
+    url = reverse("meetings:committee", args=[world.committee.pk])
+
+    def missed_of_branch() -> int:
+        summaries = client.get(url).context["summaries"]
+        return next(s for s in summaries if s.branch.pk == world.branch.pk).missed_total
+
+    before = missed_of_branch()
+    assert before > 0
+    record(
+        world.branch,
+        Meeting.Kind.THEMED_PARTY_DAY,
+        when=at(2026, 1, 12),
+        by=world.secretary,
+        status="submitted",
+    )
+    assert missed_of_branch() < before
