@@ -30,6 +30,7 @@ urlpatterns = [
     path("learning/", include("learning.urls")),
     path("assessment/", include("assessment.urls")),
     path("meetings/", include("meetings.urls")),
+    path("scorecards/", include("scorecards.urls")),
     path("", include((portal_patterns, "portal"))),
 ]
 

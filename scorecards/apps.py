@@ -1,6 +1,9 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+# The top navigation entry in templates/base.html; marked here so this app's catalogue has it.
+NAV_LABEL = _("Study scorecards")
+
 
 class ScorecardsConfig(AppConfig):
     name = "scorecards"
