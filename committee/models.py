@@ -9,9 +9,6 @@ experience report or exemplar a branch submits and the committee publishes and f
 from __future__ import annotations
 
 import datetime
-import re
-import uuid
-from pathlib import PurePosixPath
 from typing import Any
 
 from django.conf import settings
@@ -22,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from portal.models import Organisation
+from portal.uploads import generated_name
 
 
 def _today() -> datetime.date:
@@ -221,17 +219,8 @@ class Assignment(models.Model):
         return self.state == self.State.REPORTED
 
 
-def _generated_name(filename: str) -> str:
-    """A random stored name keeping only a short, plain suffix: the uploader's name (kept
-    in the record for downloads) never becomes a path on disk (SECURITY.md)."""
-    suffix = PurePosixPath(filename).suffix.lower()
-    if not re.fullmatch(r"\.[a-z0-9]{1,8}", suffix):
-        suffix = ""
-    return f"{uuid.uuid4().hex}{suffix}"
-
-
 def evidence_upload_to(instance: AssignmentEvent, filename: str) -> str:
-    return f"committee/evidence/{timezone.now():%Y/%m}/{_generated_name(filename)}"
+    return f"committee/evidence/{timezone.now():%Y/%m}/{generated_name(filename)}"
 
 
 class AssignmentEvent(models.Model):
@@ -364,7 +353,7 @@ class Post(models.Model):
 
 
 def photo_upload_to(instance: PostPhoto, filename: str) -> str:
-    return f"committee/photos/{timezone.now():%Y/%m}/{_generated_name(filename)}"
+    return f"committee/photos/{timezone.now():%Y/%m}/{generated_name(filename)}"
 
 
 class PostPhoto(models.Model):

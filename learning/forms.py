@@ -21,6 +21,7 @@ from learning.models import (
     Topic,
 )
 from portal.models import Organisation, User
+from portal.uploads import content_matches
 
 # An <input type=date> needs ISO dates whatever the language.
 DATE = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
@@ -37,6 +38,10 @@ def _check_upload(file: Any) -> Any:
         )
     if file.size > MAX_UPLOAD:
         raise forms.ValidationError(_("The file is larger than 10 MB."))
+    if not content_matches(file):
+        raise forms.ValidationError(
+            _("The file's content does not match its name; upload the real file.")
+        )
     return file
 
 

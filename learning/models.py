@@ -17,6 +17,7 @@ from django.utils.translation import pgettext_lazy
 
 from learning.lookups import InSubtree
 from portal.models import Organisation
+from portal.uploads import GeneratedPath
 
 USER = settings.AUTH_USER_MODEL
 
@@ -222,7 +223,7 @@ class Material(models.Model):
     text = models.TextField(
         _("text"), blank=True, help_text=_("The original text; reflections are checked against it.")
     )
-    file = models.FileField(_("file"), upload_to="learning/materials/%Y/", blank=True)
+    file = models.FileField(_("file"), upload_to=GeneratedPath("learning/materials"), blank=True)
     topics = models.ManyToManyField(
         Topic, blank=True, related_name="materials", verbose_name=_("topics")
     )
@@ -502,7 +503,9 @@ class Reflection(models.Model):
     title = models.CharField(_("title"), max_length=200)
     body = models.TextField(_("text"), blank=True, help_text=_("Sanitised HTML."))
     body_text = models.TextField(blank=True, editable=False)
-    file = models.FileField(_("uploaded file"), upload_to="learning/reflections/%Y/", blank=True)
+    file = models.FileField(
+        _("uploaded file"), upload_to=GeneratedPath("learning/reflections"), blank=True
+    )
     material = models.ForeignKey(
         Material,
         on_delete=models.SET_NULL,
@@ -672,7 +675,7 @@ class ResearchReport(models.Model):
         USER, related_name="research_reports", verbose_name=_("authors")
     )
     text = models.TextField(_("text"), blank=True)
-    file = models.FileField(_("file"), upload_to="learning/reports/%Y/", blank=True)
+    file = models.FileField(_("file"), upload_to=GeneratedPath("learning/reports"), blank=True)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
     )
@@ -718,3 +721,15 @@ class ReportOutcome(models.Model):
 
     def __str__(self) -> str:
         return self.description[:40]
+
+
+# Plans, logs, reflections and reports are reviewed and graded: who changed them, when,
+# and what is audited (SECURITY.md).
+from auditlog.registry import auditlog  # noqa: E402
+
+auditlog.register(StudyPlan)
+auditlog.register(BranchPlan)
+auditlog.register(StudyLog)
+auditlog.register(Reflection, exclude_fields=["body"])
+auditlog.register(ResearchReport)
+auditlog.register(ReportOutcome)

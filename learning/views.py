@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -53,6 +53,7 @@ from learning.originality import segments
 from portal.access import membership_for_user
 from portal.models import Membership, Organisation, User
 from portal.scoping import scope_for
+from portal.uploads import suffix_of
 from portal.views import paginate, xlsx_response
 
 
@@ -1180,3 +1181,31 @@ def archive_docx(request: AuthedRequest, user_pk: int) -> HttpResponse:
     filename = f"学习档案-{record.member.name}-{record.year}.docx"
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
     return response
+
+
+def _stored_file(field: Any, title: str) -> FileResponse:
+    """A record's file, downloaded under the record's title (it is stored under a random
+    name) and only through the view that checked the user first."""
+    if not field:
+        raise Http404(_("No file."))
+    return FileResponse(
+        field.open("rb"), as_attachment=True, filename=f"{title}{suffix_of(field.name)}"
+    )
+
+
+@login_required
+def material_file(request: AuthedRequest, pk: int) -> FileResponse:
+    material = access.material_for_user(request.user, pk)
+    return _stored_file(material.file, material.title)
+
+
+@login_required
+def reflection_file(request: AuthedRequest, pk: int) -> FileResponse:
+    reflection = access.reflection_for_user(request.user, pk)
+    return _stored_file(reflection.file, reflection.title)
+
+
+@login_required
+def report_file(request: AuthedRequest, pk: int) -> FileResponse:
+    report = access.research_report_for_user(request.user, pk)
+    return _stored_file(report.file, report.title)

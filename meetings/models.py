@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from portal.models import Organisation
+from portal.uploads import generated_name
 
 
 class MeetingQuerySet(models.QuerySet["Meeting"]):
@@ -258,7 +259,7 @@ class Attendance(models.Model):
 
 def attachment_path(instance: Attachment, filename: str) -> str:
     today = datetime.date.today()
-    return f"meetings/{today:%Y/%m}/{instance.meeting_id}/{filename}"
+    return f"meetings/{today:%Y/%m}/{instance.meeting_id}/{generated_name(filename)}"
 
 
 class Attachment(models.Model):
@@ -565,3 +566,16 @@ class Talk(models.Model):
 
     def __str__(self) -> str:
         return f"{self.held_on} {self.initiator} · {self.partner}"
+
+
+# Records, attendance, amendments and reviews are audited: who changed them, when, and
+# what (SECURITY.md); the committee reads it under 操作留痕.
+from auditlog.registry import auditlog  # noqa: E402
+
+auditlog.register(Meeting)
+auditlog.register(Attendance)
+auditlog.register(Amendment)
+auditlog.register(LifeMeetingEntry)
+auditlog.register(DemocraticReview)
+auditlog.register(ReviewRating)
+auditlog.register(Talk)

@@ -141,4 +141,19 @@ def audit_log(request: HttpRequest) -> HttpResponse:
         raise Http404
     form = AuditFilterForm(request.GET or None)
     page = paginate(request, form.filter(entries_for(scope)))
+    for entry in page:
+        entry.change_rows = change_rows(entry.changes_dict)
     return render(request, "portal/audit_log.html", {"form": form, "page": page})
+
+
+def change_rows(changes: Any) -> list[tuple[str, str, str]]:
+    """(field, before, after) for display. auditlog stores [old, new] per field, and a
+    description dict for many-to-many changes; a field may even be called "items", so the
+    template must not look the dict up itself."""
+    rows = []
+    for field, change in (changes or {}).items():
+        if isinstance(change, list | tuple) and len(change) == 2:
+            rows.append((str(field), str(change[0]), str(change[1])))
+        else:
+            rows.append((str(field), "", str(change)))
+    return rows

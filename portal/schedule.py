@@ -16,6 +16,8 @@ BEAT_SCHEDULE: dict[str, tuple[str, dict[str, str]]] = {
     "每日摘要 daily digests": ("portal.tasks.send_daily_digests", {"minute": "30", "hour": "7"}),
     # An attempt whose time ran out with its tab closed is marked with what was saved.
     "考学超时交卷 close expired attempts": ("assessment.close_expired_attempts", {"minute": "*/5"}),
+    # Builds and reports whose hand-over found the broker down, or whose worker died.
+    "考评续建 resume waiting scorecard work": ("scorecards.resume_waiting", {"minute": "*/5"}),
     "季度考学评学 quarterly scorecards": (
         "scorecards.build_quarter_end",
         {"minute": "0", "hour": "2", "day_of_month": "1", "month_of_year": "1,4,7,10"},

@@ -7,6 +7,7 @@ import contextlib
 import datetime
 import hashlib
 import json
+import logging
 import os
 import time
 from collections import defaultdict
@@ -48,6 +49,8 @@ from scorecards.models import (
 from scorecards.quarters import Quarter
 
 TWO_PLACES = Decimal("0.01")
+
+logger = logging.getLogger(__name__)
 
 
 def chunk_size() -> int:
@@ -690,11 +693,23 @@ def scorecard_build_run(*, build_id: int) -> ScorecardBuild:
     return build
 
 
+def _enqueue(task: Any, *args: Any) -> None:
+    """Hand work to the workers; with the broker down the row waits (still pending) and
+    beat's ``scorecards.resume_waiting`` hands it over once the broker is back, so the
+    committee's request never fails."""
+    from kombu.exceptions import OperationalError
+
+    try:
+        task.delay(*args)
+    except OperationalError as exc:
+        logger.warning("broker unreachable, %s waits for the next resume: %s", task.name, exc)
+
+
 def scorecard_build_enqueue(build: ScorecardBuild) -> None:
     from scorecards.tasks import build_quarter
 
     transaction.on_commit(
-        lambda: build_quarter.delay(build.committee_id, build.year, build.quarter, build.pk)
+        lambda: _enqueue(build_quarter, build.committee_id, build.year, build.quarter, build.pk)
     )
 
 
@@ -928,7 +943,7 @@ def report_request(
         report.save(update_fields=["status", "requested_by", "requested_at", "error"])
     from scorecards.tasks import build_report
 
-    transaction.on_commit(lambda: build_report.delay(report.pk))
+    transaction.on_commit(lambda: _enqueue(build_report, report.pk))
     return report
 
 

@@ -49,3 +49,33 @@ def build_report(report_id: int) -> str:
 
     report = report_build(report_id=report_id)
     return report.status if report is not None else "skipped"
+
+
+@shared_task(name="scorecards.resume_waiting", acks_late=True)
+def resume_waiting() -> dict[str, int]:
+    """Beat, every few minutes: hand builds and reports still waiting (their enqueue found
+    the broker down, or a worker died) back to the workers. Both tasks are resumable and
+    claim their work, so handing one over twice does no harm."""
+    import datetime
+
+    from django.utils import timezone
+
+    from scorecards.models import EvaluationReport, ScorecardBuild
+
+    stale = timezone.now() - datetime.timedelta(minutes=5)
+    builds = list(
+        ScorecardBuild.objects.filter(
+            status__in=[ScorecardBuild.Status.PENDING, ScorecardBuild.Status.RUNNING]
+        ).values_list("pk", "committee_id", "year", "quarter")
+    )
+    for pk, committee_id, year, quarter in builds:
+        build_quarter.delay(committee_id, year, quarter, pk)
+    reports = list(
+        EvaluationReport.objects.filter(
+            status__in=[EvaluationReport.Status.PENDING, EvaluationReport.Status.BUILDING],
+            requested_at__lt=stale,
+        ).values_list("pk", flat=True)
+    )
+    for pk in reports:
+        build_report.delay(pk)
+    return {"builds": len(builds), "reports": len(reports)}

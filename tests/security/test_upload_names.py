@@ -17,12 +17,7 @@ HOSTILE_NAME = "报告 <script>evil.php.pdf"
 
 # Fields found keeping the uploader's name, in apps this work may not edit (reported to the
 # lead; remove a line when its upload_to generates names). strict: a fix turns them green.
-KNOWN_ORIGINAL_NAMES = {
-    "meetings.Attachment.file",
-    "learning.Material.file",
-    "learning.Reflection.file",
-    "learning.ResearchReport.file",
-}
+KNOWN_ORIGINAL_NAMES: set[str] = set()
 
 
 def file_fields() -> list[tuple[type[models.Model], models.FileField]]:
