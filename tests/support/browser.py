@@ -62,7 +62,7 @@ def browser() -> Iterator[object]:
 def page(browser, request) -> Iterator[object]:
     context = browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai")
     page = context.new_page()
-    page.set_default_timeout(15000)
+    page.set_default_timeout(30000)
     yield page
     if request.node.rep_call.failed if hasattr(request.node, "rep_call") else False:
         ARTIFACTS.mkdir(exist_ok=True)
@@ -76,7 +76,7 @@ def phone_page(browser) -> Iterator[object]:
         locale="zh-CN", timezone_id="Asia/Shanghai", viewport=PHONE, is_mobile=True, has_touch=True
     )
     page = context.new_page()
-    page.set_default_timeout(15000)
+    page.set_default_timeout(30000)
     yield page
     context.close()
 
