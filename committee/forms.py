@@ -17,8 +17,25 @@ from django.utils.translation import pgettext_lazy
 from committee.models import Assignment, Post, Task
 from meetings.widgets import FastSelect
 from portal.models import Membership, Organisation, User
+from portal.uploads import content_matches, suffix_of
 
 MAX_EVIDENCE_BYTES = 20 * 1024 * 1024
+# Evidence is checked by content, so only kinds whose content can be recognised.
+EVIDENCE_SUFFIXES = {
+    ".pdf",
+    ".docx",
+    ".doc",
+    ".wps",
+    ".xlsx",
+    ".xls",
+    ".pptx",
+    ".txt",
+    ".jpg",
+    ".jpeg",
+    ".png",
+    ".gif",
+    ".webp",
+}
 MAX_PHOTO_BYTES = 8 * 1024 * 1024
 MAX_PHOTOS = 9
 # What Pillow may find inside an upload, and the type the photo is then served as.
@@ -158,6 +175,12 @@ class ReportForm(forms.Form):
         upload = self.cleaned_data.get("file")
         if upload and upload.size and upload.size > MAX_EVIDENCE_BYTES:
             raise ValidationError(_("The file is larger than 20 MB."))
+        if upload and suffix_of(upload.name) not in EVIDENCE_SUFFIXES:
+            raise ValidationError(_("Upload a PDF, Word, Excel, text or image file as evidence."))
+        if upload and not content_matches(upload):
+            raise ValidationError(
+                _("The file's content does not match its name; upload the real file.")
+            )
         return upload
 
     def clean(self) -> dict[str, Any]:

@@ -234,3 +234,22 @@ def test_assignment_page_query_count(as_user, table_world, django_assert_num_que
     with django_assert_num_queries(6):
         response = client.get(reverse("committee:assignment", args=[assignment.pk]))
     assert len(response.context["history"]) == 11
+
+
+def test_evidence_whose_content_does_not_match_its_name_is_refused(
+    as_user, world, branch_assignment
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    fake = SimpleUploadedFile(
+        "总结.pdf", b"MZ\x90\x00 an executable", content_type="application/pdf"
+    )
+    response = as_user(world.secretary).post(
+        reverse("committee:assignment_report", args=[branch_assignment.pk]),
+        {"text": "", "link": "", "file": fake},
+    )
+    branch_assignment.refresh_from_db()
+    assert branch_assignment.state == branch_assignment.State.ASSIGNED
+    assert response.status_code == 400  # the form again, with the reason next to the file
+    assert not branch_assignment.events.filter(kind="report").exists()
