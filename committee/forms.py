@@ -15,9 +15,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from committee.models import Assignment, Post, Task
-from meetings.widgets import FastSelect
 from portal.models import Membership, Organisation, User
 from portal.uploads import content_matches, suffix_of
+from portal.widgets import FastSelect
 
 MAX_EVIDENCE_BYTES = 20 * 1024 * 1024
 # Evidence is checked by content, so only kinds whose content can be recognised.

@@ -13,8 +13,8 @@ from django.utils.translation import pgettext_lazy
 
 from meetings import services
 from meetings.models import Attachment, Attendance, Grade, Meeting, ReviewRating
-from meetings.widgets import FastSelect
 from portal.models import Organisation, User
+from portal.widgets import FastSelect
 
 DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from portal.models import Membership, Organisation
+from portal.widgets import FastSelect
 
 
 class OrganisationFilterForm(forms.Form):
@@ -27,6 +28,7 @@ class MemberFilterForm(forms.Form):
         required=False,
         queryset=Organisation.objects.none(),
         empty_label=_("All I can see"),
+        widget=FastSelect,
     )
     status = forms.ChoiceField(
         label=_("Member category"),

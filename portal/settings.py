@@ -222,6 +222,13 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # reusing it for many tasks measured a threefold gain for short tasks.
 CELERY_DB_REUSE_MAX = env.int("CELERY_DB_REUSE_MAX", default=200)
 
+# --- Cache ----------------------------------------------------------------------------
+# What pages cache (the committee's compliance overview, contest league tables, member
+# counts) is keyed by a fingerprint of the records it is computed from, so a stale entry is
+# never shown; the cache only saves work. Per process by default; a deployment with several
+# gunicorn hosts sets CACHE_URL=redis://…/1 so they share it (docs/deployment.md).
+CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://portal")}
+
 # --- Production hardening -------------------------------------------------------------
 # Behind a TLS-terminating proxy that sets X-Forwarded-Proto (docs/deployment.md).
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

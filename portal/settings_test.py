@@ -27,6 +27,8 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 MIDDLEWARE = list(MIDDLEWARE)
+# Each test process keeps its own cache, whatever CACHE_URL a developer has set.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # Ordinary tests run tasks in-process; the tests about tasks start real workers on Redis
 # (tests/support/workers.py) and switch this off for their duration. Tests use their own
