@@ -13,6 +13,7 @@ from django.utils.translation import pgettext_lazy
 
 from meetings import services
 from meetings.models import Attachment, Attendance, Grade, Meeting, ReviewRating
+from portal.forms import narrow_organisations
 from portal.models import Organisation, User
 from portal.widgets import FastSelect
 
@@ -280,11 +281,15 @@ class MeetingFilterForm(forms.Form):
     month = forms.IntegerField(label=_("Month"), required=False, min_value=1, max_value=12)
     late = forms.BooleanField(label=_("Filed late (补记) only"), required=False)
 
-    def __init__(self, *args: Any, organisations: Any = None, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, organisations: Any = None, offered: Any = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["organisation"]
-        assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = organisations if organisations is not None else Organisation.objects.none()
+        narrow_organisations(
+            self.fields["organisation"],
+            organisations if organisations is not None else Organisation.objects.none(),
+            offered,
+        )
 
     def filter(self, meetings: Any) -> Any:
         if not self.is_valid():

@@ -13,6 +13,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from portal.choices import ChoiceDisplay
 from portal.models import Organisation
 from portal.uploads import generated_name
 
@@ -59,7 +60,7 @@ class MeetingQuerySet(models.QuerySet["Meeting"]):
         ).distinct()
 
 
-class Meeting(models.Model):
+class Meeting(ChoiceDisplay):
     """One meeting record: drafted, submitted, archived; archived records change only by
     an :class:`Amendment`."""
 
@@ -215,7 +216,7 @@ class AgendaItem(models.Model):
         return self.title
 
 
-class Attendance(models.Model):
+class Attendance(ChoiceDisplay):
     class Status(models.TextChoices):
         PRESENT = "present", _("Present")
         LEAVE = "leave", _("On leave")
@@ -262,7 +263,7 @@ def attachment_path(instance: Attachment, filename: str) -> str:
     return f"meetings/{today:%Y/%m}/{instance.meeting_id}/{generated_name(filename)}"
 
 
-class Attachment(models.Model):
+class Attachment(ChoiceDisplay):
     class Category(models.TextChoices):
         PHOTO = "photo", _("Photo")
         SIGN_IN_SHEET = "sign_in_sheet", _("Signed attendance sheet")
@@ -478,7 +479,7 @@ class DemocraticReview(models.Model):
         return f"{self.organisation} {self.year}"
 
 
-class ReviewRating(models.Model):
+class ReviewRating(ChoiceDisplay):
     review = models.ForeignKey(DemocraticReview, on_delete=models.CASCADE, related_name="ratings")
     member = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -529,7 +530,7 @@ class TalkQuerySet(models.QuerySet["Talk"]):
         )
 
 
-class Talk(models.Model):
+class Talk(ChoiceDisplay):
     """谈心谈话: who talked with whom, when and about what."""
 
     organisation = models.ForeignKey(

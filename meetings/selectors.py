@@ -570,14 +570,15 @@ def upcoming_for(user: Any, *, since: datetime.datetime | None = None) -> QueryS
     for the calendar feed."""
     since = since or timezone.now() - datetime.timedelta(days=30)
     # Subqueries, not joins: joining attendance and memberships and then DISTINCT took
-    # two seconds with three million attendance rows; these take milliseconds (the
-    # recent meetings by meeting_starts_at, then three hashed look-ups).
+    # two seconds with three million attendance rows. Each subquery is run once and used
+    # as an indexed condition (any_of, see portal/lookups.py): a bitmap OR of three index
+    # scans, under a millisecond, where IN (SELECT …) walked every meeting since ``since``.
     own = Membership.objects.filter(user=user)
     return (
         Meeting.objects.filter(
-            Q(pk__in=Attendance.objects.filter(user=user).values("meeting_id"))
-            | Q(organisation_id__in=own.values("branch_id"))
-            | Q(organisation_id__in=own.exclude(group_id=None).values("group_id"))
+            Q(pk__any_of=Attendance.objects.filter(user=user).values("meeting_id"))
+            | Q(organisation_id__any_of=own.values("branch_id"))
+            | Q(organisation_id__any_of=own.exclude(group_id=None).values("group_id"))
         )
         .filter(starts_at__gte=since)
         .select_related("organisation")

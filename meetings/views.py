@@ -44,6 +44,7 @@ from meetings.models import (
 )
 from portal.models import Organisation, User
 from portal.scoping import scope_for
+from portal.selectors import filter_organisations
 from portal.views import paginate, xlsx_response
 
 
@@ -99,7 +100,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 def meeting_list(request: HttpRequest) -> HttpResponse:
     form = MeetingFilterForm(
         request.GET or None,
-        organisations=Organisation.objects.visible_to(request.user).order_by("path"),
+        organisations=Organisation.objects.visible_to(request.user),
+        offered=filter_organisations(request.user, request.GET.get("organisation")),
     )
     meetings = form.filter(selectors.meeting_list(request.user))
     if request.GET.get("export") == "xlsx":

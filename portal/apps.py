@@ -9,7 +9,8 @@ class PortalConfig(AppConfig):
     verbose_name = _("Organisation and accounts")
 
     def ready(self) -> None:
-        import portal.audit  # noqa: F401 - registers positions and memberships with auditlog
+        # Registers positions and memberships with auditlog, and the any_of lookup.
+        from portal import audit, lookups  # noqa: F401
         from portal.schedule import schedule_sync
 
         # Each app declares its reminder sweeps in <app>/reminders.py.

@@ -21,6 +21,16 @@ class OrganisationFilterForm(forms.Form):
     )
 
 
+def narrow_organisations(field: Any, organisations: Any, offered: Any = None) -> None:
+    """Validate an organisation filter against ``organisations`` and show ``offered``."""
+    from portal.selectors import filter_choices
+
+    assert isinstance(field, forms.ModelChoiceField)
+    field.queryset = organisations
+    if offered is not None:
+        field.widget.choices = filter_choices(offered, field.empty_label)
+
+
 class MemberFilterForm(forms.Form):
     q = forms.CharField(label=_("Name or phone"), required=False, max_length=50)
     organisation = forms.ModelChoiceField(
@@ -37,12 +47,14 @@ class MemberFilterForm(forms.Form):
     )
     leading_cadre = forms.BooleanField(label=_("Leading cadres only"), required=False)
 
-    def __init__(self, *args: Any, organisations: Any = None, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, organisations: Any = None, offered: Any = None, **kwargs: Any
+    ) -> None:
+        """``organisations``: what may be chosen; ``offered``: what the list shows, if
+        fewer (see :func:`portal.selectors.filter_organisations`)."""
         super().__init__(*args, **kwargs)
         if organisations is not None:
-            field = self.fields["organisation"]
-            assert isinstance(field, forms.ModelChoiceField)
-            field.queryset = organisations
+            narrow_organisations(self.fields["organisation"], organisations, offered)
 
     def filter(self, memberships: Any) -> Any:
         """Apply the valid filters; an invalid filter is ignored and shown as an error."""

@@ -14,6 +14,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
 
+from portal.choices import ChoiceDisplay
+
 
 def today() -> datetime.date:
     return timezone.localdate()
@@ -99,7 +101,7 @@ class OrganisationManager(MP_NodeManager.from_queryset(OrganisationQuerySet)):  
         return OrganisationQuerySet(self.model, using=self._db).order_by("path")
 
 
-class Organisation(MP_Node):
+class Organisation(ChoiceDisplay, MP_Node):
     """A node of the one organisation tree: 党委/党组 → 党总支 → 党支部 → 党小组.
 
     Stored as a materialised path (django-treebeard), so a whole subtree is one
@@ -181,7 +183,7 @@ class MembershipQuerySet(models.QuerySet["Membership"]):
         return self.select_related("user", "branch", "group")
 
 
-class Membership(models.Model):
+class Membership(ChoiceDisplay):
     """A Party member's membership: one branch, optionally one group."""
 
     class Status(models.TextChoices):
@@ -239,7 +241,7 @@ class PositionQuerySet(models.QuerySet["Position"]):
         return self.filter(Q(started_on__lte=day), Q(ended_on__isnull=True) | Q(ended_on__gte=day))
 
 
-class Position(models.Model):
+class Position(ChoiceDisplay):
     """A post held in an organisation for a period; ended posts stay as history."""
 
     class Title(models.TextChoices):

@@ -9,6 +9,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from meetings.models import Amendment, Attachment, Attendance, Meeting
+from portal.views import PAGE_SIZE
 from tests.meetings.conftest import PNG, at, record
 
 pytestmark = pytest.mark.django_db
@@ -257,7 +258,7 @@ def test_list_query_count(as_user, world, many_branches, django_assert_num_queri
     # page count, page rows (organisation, host, 应到/实到 annotated)
     with django_assert_num_queries(7):
         response = client.get(reverse("meetings:list"))
-    assert len(response.context["page"]) == 50
+    assert len(response.context["page"]) == PAGE_SIZE
 
 
 def test_detail_query_count(as_user, world, officers, django_assert_num_queries, frozen):
