@@ -73,9 +73,12 @@ def main() -> None:
             print(f"### {title}\n")
             print("\n".join(row[0] for row in cursor.fetchall()))
             print()
-        sql, fingerprint_params = meeting_selectors.overview_fingerprint_sql(year)
-        cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql, fingerprint_params)
-        print("### the overview's cache fingerprint (calendar, every request)\n")
+        cursor.execute(
+            "EXPLAIN (ANALYZE, BUFFERS) SELECT name, value FROM portal_changestamp "
+            "WHERE name IN %s",
+            [tuple(meeting_selectors.OVERVIEW_TABLES)],
+        )
+        print("### the overview's change stamps (calendar, every request)\n")
         print("\n".join(row[0] for row in cursor.fetchall()))
 
 

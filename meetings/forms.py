@@ -271,11 +271,13 @@ class MeetingFilterForm(forms.Form):
         label=pgettext_lazy("meeting", "Kind"),
         required=False,
         choices=[("", pgettext_lazy("meeting", "All kinds")), *Meeting.Kind.choices],
+        widget=FastSelect,
     )
     status = forms.ChoiceField(
         label=_("Status"),
         required=False,
         choices=[("", _("All statuses")), *Meeting.Status.choices],
+        widget=FastSelect,
     )
     year = forms.IntegerField(label=_("Year"), required=False, min_value=1990, max_value=2100)
     month = forms.IntegerField(label=_("Month"), required=False, min_value=1, max_value=12)

@@ -9,11 +9,12 @@ from urllib.parse import quote
 import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -45,7 +46,7 @@ from meetings.models import (
 from portal.models import Organisation, User
 from portal.scoping import scope_for
 from portal.selectors import filter_organisations
-from portal.views import paginate, xlsx_response
+from portal.views import LazyList, paginate, xlsx_response
 
 
 def _error_messages(exc: ValidationError) -> list[str]:
@@ -488,17 +489,38 @@ def committee_calendar(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = access.overseen_for_user(request.user, pk)
     year = _year(request)
     sort = request.GET.get("sort", "")
-    summaries, fingerprint = selectors.committee_overview_cached(organisation, year, sort=sort)
+    if sort not in {"", "name", *Meeting.Kind.values}:
+        sort = ""
+    today = timezone.localdate()
+    fingerprint = selectors.overview_fingerprint(year, today)
     kinds = [(k, Meeting.Kind(k).label) for k in selectors.GRID_KINDS]
-    # The chart shows the twenty branches that missed most; the table shows them all.
-    worst = sorted((s for s in summaries if s.missed_total), key=lambda s: -s.missed_total)[:20]
-    chart = {
-        "labels": [s.branch.name for s in worst],
-        "series": [
-            {"label": str(label), "values": [s.missed_for(kind) for s in worst]}
-            for kind, label in kinds
-        ],
-    }
+
+    # Cached, the page needs only the fingerprint: the chart and the table of 1,000
+    # branches are kept under it, and the summaries are computed (or unpickled) only
+    # when one of them is not.
+    summaries = LazyList(
+        lambda: selectors.committee_overview_cached(
+            organisation, year, sort=sort, today=today, fingerprint=fingerprint
+        )[0]
+    )
+
+    chart_key = (
+        f"meetings:overview-chart:{organisation.pk}:{organisation.path}:{fingerprint}:"
+        f"{translation.get_language()}"
+    )
+    chart = cache.get(chart_key)
+    if chart is None:
+        # The chart shows the twenty branches that missed most; the table shows them all.
+        worst = sorted((s for s in summaries if s.missed_total), key=lambda s: -s.missed_total)
+        worst = worst[:20]
+        chart = {
+            "labels": [s.branch.name for s in worst],
+            "series": [
+                {"label": str(label), "values": [s.missed_for(kind) for s in worst]}
+                for kind, label in kinds
+            ],
+        }
+        cache.set(chart_key, chart, selectors.OVERVIEW_CACHE_SECONDS)
     return render(
         request,
         "meetings/committee_calendar.html",
@@ -509,7 +531,7 @@ def committee_calendar(request: HttpRequest, pk: int) -> HttpResponse:
             "kinds": kinds,
             "sort": sort,
             "chart": chart,
-            "chart_height": 80 + 22 * len(worst),
+            "chart_height": 80 + 22 * len(chart["labels"]),
             # The table of 1,000 branches is cached with the overview (see the template).
             "fingerprint": fingerprint,
             "cache_seconds": selectors.OVERVIEW_CACHE_SECONDS,

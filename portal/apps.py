@@ -10,9 +10,12 @@ class PortalConfig(AppConfig):
 
     def ready(self) -> None:
         # Registers positions and memberships with auditlog, and the any_of lookup.
-        from portal import audit, lookups  # noqa: F401
+        from portal import audit, lookups, stamps  # noqa: F401
         from portal.schedule import schedule_sync
 
         # Each app declares its reminder sweeps in <app>/reminders.py.
         autodiscover_modules("reminders")
         post_migrate.connect(schedule_sync, sender=self)
+        # What most cached aggregates read: the tree, memberships and posts.
+        stamps.track("portal_organisation", "portal_membership", "portal_position")
+        post_migrate.connect(stamps.install_all, sender=self)

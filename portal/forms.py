@@ -44,6 +44,7 @@ class MemberFilterForm(forms.Form):
         label=_("Member category"),
         required=False,
         choices=[("", _("All categories")), *Membership.Status.choices],
+        widget=FastSelect,
     )
     leading_cadre = forms.BooleanField(label=_("Leading cadres only"), required=False)
 

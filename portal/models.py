@@ -411,3 +411,18 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class ChangeStamp(models.Model):
+    """Per table, a value that moves whenever the table changes (see portal/stamps.py).
+    Written only by database triggers."""
+
+    name = models.CharField(_("table"), max_length=63, primary_key=True)
+    value = models.BigIntegerField(_("stamp"))
+
+    class Meta:
+        verbose_name = _("change stamp")
+        verbose_name_plural = _("change stamps")
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.value}"

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import base64
+from collections.abc import Callable, Iterator
 from typing import Any
 from urllib.parse import quote
 
@@ -61,6 +62,27 @@ def xlsx_response(content: bytes, filename: str) -> HttpResponse:
     )
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
     return response
+
+
+class LazyList:
+    """A list computed on first use: a template that finds its fragment in the cache never
+    computes what the fragment would have shown."""
+
+    def __init__(self, compute: Callable[[], list[Any]]) -> None:
+        self._compute = compute
+
+    @cached_property
+    def items(self) -> list[Any]:
+        return self._compute()
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self.items)
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def __getitem__(self, index: Any) -> Any:
+        return self.items[index]
 
 
 class CappedPaginator(Paginator):

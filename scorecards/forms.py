@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.models import Organisation
+from portal.widgets import FastSelect
 from scorecards.metrics import metric_choices
 from scorecards.models import Dimension, Indicator, Innovation, Inspection, Scorecard
 
@@ -20,10 +21,17 @@ MAX_PHOTO_BYTES = 8 * 1024 * 1024
 class TableFilterForm(forms.Form):
     q = forms.CharField(label=_("Branch name"), required=False, max_length=50)
     state = forms.ChoiceField(
-        label=_("State"), required=False, choices=[("", _("All")), *Scorecard.State.choices]
+        label=_("State"),
+        required=False,
+        choices=[("", _("All")), *Scorecard.State.choices],
+        widget=FastSelect,
     )
     under = forms.ModelChoiceField(
-        label=_("Under"), required=False, queryset=Organisation.objects.none(), empty_label=_("All")
+        label=_("Under"),
+        required=False,
+        queryset=Organisation.objects.none(),
+        empty_label=_("All"),
+        widget=FastSelect,
     )
 
     def __init__(self, *args: Any, committee: Organisation, **kwargs: Any) -> None:

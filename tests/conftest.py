@@ -23,6 +23,15 @@ from tests.factories import PositionFactory, branch, committee, group, member_of
 pytest_plugins = ["tests.support.workers", "tests.support.browser"]
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: a database flushed between tests starts its
+    change stamps again (portal/stamps.py), so an entry from an earlier test could match."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @dataclass
 class World:
     committee: Organisation

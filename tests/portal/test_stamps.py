@@ -1,0 +1,61 @@
+"""Change stamps move with every kind of write, in the writing transaction."""
+
+import pytest
+from django.db import connection, transaction
+
+from meetings.models import ComplianceRule
+from portal import stamps
+from portal.models import ChangeStamp, Organisation
+from tests.factories import branch
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+TREE = ["portal_organisation"]
+
+
+def _installed() -> None:
+    # A flushed database lost its stamp rows; any write starts them again.
+    Organisation.objects.update(name=models_name_unchanged())
+
+
+def models_name_unchanged():
+    from django.db.models import F
+
+    return F("name")
+
+
+def test_every_kind_of_write_moves_the_stamp(world):
+    _installed()
+    seen = [stamps.read(TREE)]
+    branch(world.committee, "新支部")  # an insert through the ORM (treebeard)
+    seen.append(stamps.read(TREE))
+    Organisation.objects.filter(name="新支部").update(name="新支部二")  # a bulk update
+    seen.append(stamps.read(TREE))
+    with connection.cursor() as cursor:  # raw SQL
+        cursor.execute("UPDATE portal_organisation SET name = name || '' WHERE id = %s", [1])
+    seen.append(stamps.read(TREE))
+    Organisation.objects.filter(name="新支部二").delete()
+    seen.append(stamps.read(TREE))
+    assert len(set(seen)) == len(seen)
+
+
+def test_a_stamp_moves_only_when_its_transaction_commits(world):
+    _installed()
+    before = stamps.read(TREE)
+    with pytest.raises(RuntimeError), transaction.atomic():
+        Organisation.objects.update(name=models_name_unchanged())
+        raise RuntimeError("rolled back")
+    assert stamps.read(TREE) == before
+
+
+def test_other_tables_do_not_move_it(world):
+    _installed()
+    before = stamps.read(TREE)
+    ComplianceRule.objects.update(minimum=1)
+    assert stamps.read(TREE) == before
+
+
+def test_a_missing_stamp_reads_as_zero(world):
+    ChangeStamp.objects.filter(name="portal_organisation").delete()
+    assert stamps.read(TREE) == "0"
+    assert stamps.read([*TREE, "no_such_table"]) == "0.0"
