@@ -46,10 +46,12 @@ def contest_for_user(user: Any, pk: int, *, manage: bool = False) -> Contest:
 
 def attempt_for_user(user: Any, pk: int) -> Attempt:
     """The member's own attempt, or any attempt of a contest the user runs (read only)."""
-    attempt = Attempt.objects.select_related("contest__organisation", "user", "branch").filter(
-        pk=pk
+    found = (
+        Attempt.objects.select_related("contest__organisation", "user", "branch")
+        .filter(pk=pk)
+        .order_by("pk")
+        .first()
     )
-    found = attempt.first()
     if found is None:
         raise Http404(_("No such attempt."))
     if found.user_id == user.pk or runs(scope_for(user), found.contest.organisation):

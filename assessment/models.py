@@ -324,6 +324,11 @@ class Attempt(models.Model):
         indexes = [
             models.Index(fields=["contest", "counts", "percent"], name="attempt_league"),
             models.Index(fields=["contest", "branch", "counts"], name="attempt_branch"),
+            # The leagues' and item analysis's cache fingerprint (count, latest finish and
+            # sum of scores of the counting attempts) reads this index alone.
+            models.Index(
+                fields=["contest", "counts", "finished_at", "percent"], name="attempt_counted"
+            ),
             models.Index(fields=["status", "deadline"], name="attempt_expiry"),
         ]
 

@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Avg, Count, Q, QuerySet
+from django.core.cache import cache
+from django.db.models import Avg, Count, F, Max, Q, QuerySet, Sum
 from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.styles import Font
@@ -34,6 +35,7 @@ from assessment.models import (
     ShuxueRating,
     ShuxueReport,
 )
+from portal import stamps
 from portal.models import Membership, Organisation
 from portal.scoping import scope_for
 
@@ -148,6 +150,37 @@ def member_league(contest: Contest) -> QuerySet[Attempt]:
     )
 
 
+# --- cached league tables and item analysis ----------------------------------------------
+#
+# At province scale a contest has thousands of counting attempts and 100,000+ answers: the
+# leagues and the item analysis are computed from them, so they are kept in the cache
+# under a fingerprint of the counting attempts (their number, the latest finish and the
+# sum of their scores: one index-only scan of ``attempt_counted``). A finished attempt
+# changes it, so it shows at once. A counting attempt never changes once finished (answers
+# after the finish are refused), so the fingerprint covers everything the member order and
+# the item analysis are computed from.
+
+# The branch league also reads the branches' names and member counts: its key adds the
+# change stamps of memberships and the tree (portal/stamps.py). The expiry only bounds memory.
+LEAGUE_CACHE_SECONDS = 10 * 60
+# The item analysis depends on the counting attempts alone: the expiries only bound memory.
+# Each fingerprint's result is small and soon replaced while a contest runs; the running
+# tally (one per contest) is what saves counting every answer again.
+ANALYSIS_CACHE_SECONDS = 10 * 60
+ANALYSIS_STATE_SECONDS = 24 * 60 * 60
+
+
+def counted_fingerprint(contest: Contest) -> tuple[int, str]:
+    """(number of counting attempts, fingerprint of them): one indexed query."""
+    row = (
+        Attempt.objects.counted()
+        .filter(contest=contest)
+        .aggregate(n=Count("*"), last=Max("finished_at"), total=Sum("percent"))
+    )
+    last = row["last"].isoformat() if row["last"] is not None else ""
+    return row["n"], f"{contest.pk}.{row['n']}.{last}.{row['total']}"
+
+
 @dataclass
 class BranchRow:
     branch: Organisation
@@ -163,48 +196,123 @@ class BranchRow:
         return (Decimal(self.participants) * 100 / self.members).quantize(Decimal("0.1"))
 
 
-def branch_league(contest: Contest) -> list[BranchRow]:
-    """Every branch in the contest's scope with participation rate and average score.
+def _counted_rows(contest: Contest) -> list[tuple[int, int, int, Decimal | None, bool | None]]:
+    """(pk, branch, member, percent, passed) of the counting attempts, in league order."""
+    return list(
+        Attempt.objects.counted()
+        .filter(contest=contest)
+        .order_by("-percent", "finished_at", "pk")
+        .values_list("pk", "branch_id", "user_id", "percent", "passed")
+    )
 
-    Three queries whatever the number of branches or attempts: the branches, the members
-    per branch, the counting attempts per branch.
-    """
+
+def _branch_rows(
+    contest: Contest, counted: list[tuple[int, int, int, Decimal | None, bool | None]]
+) -> list[BranchRow]:
+    """Every branch in the contest's scope with participation and average: two queries."""
     path = contest.organisation.path
     branches = list(
         Organisation.objects.filter(kind=Organisation.Kind.BRANCH, path__startswith=path)
     )
+    # By branch id, without joining the tree: branches' memberships are all of the branch kind.
     members = dict(
-        Membership.objects.filter(branch__path__startswith=path)
+        Membership.objects.filter(branch_id__in=[b.pk for b in branches])
+        .order_by()
         .values_list("branch_id")
         .annotate(n=Count("pk"))
         .values_list("branch_id", "n")
     )
-    results = {
-        row["branch_id"]: row
-        for row in Attempt.objects.counted()
-        .filter(contest=contest)
-        .values("branch_id")
-        .annotate(
-            participants=Count("user_id", distinct=True),
-            average=Avg("percent"),
-            passed=Count("pk", filter=Q(passed=True)),
-        )
-    }
+    users: dict[int, set[int]] = {}
+    percents: dict[int, list[Decimal]] = {}
+    passed: dict[int, int] = {}
+    for _pk, branch_id, user_id, percent, did_pass in counted:
+        users.setdefault(branch_id, set()).add(user_id)
+        if percent is not None:
+            percents.setdefault(branch_id, []).append(percent)
+        if did_pass:
+            passed[branch_id] = passed.get(branch_id, 0) + 1
     rows = []
     for branch in branches:
-        result = results.get(branch.pk, {})
-        average = result.get("average")
+        scores = percents.get(branch.pk)
+        average = None
+        if scores:
+            average = (sum(scores, Decimal(0)) / len(scores)).quantize(Decimal("0.01"))
         rows.append(
             BranchRow(
                 branch=branch,
                 members=members.get(branch.pk, 0),
-                participants=result.get("participants", 0),
-                average=Decimal(average).quantize(Decimal("0.01")) if average is not None else None,
-                passed=result.get("passed", 0),
+                participants=len(users.get(branch.pk, ())),
+                average=average,
+                passed=passed.get(branch.pk, 0),
             )
         )
     rows.sort(key=lambda r: (-(r.average or Decimal(-1)), -r.participation, r.branch.path))
     return rows
+
+
+def branch_league(contest: Contest) -> list[BranchRow]:
+    """Every branch in the contest's scope with participation rate and average score.
+
+    Three queries whatever the number of branches or attempts: the counting attempts, the
+    branches, the members per branch.
+    """
+    return _branch_rows(contest, _counted_rows(contest))
+
+
+# (name, members, participants, participation, average): a branch league row as kept in
+# the cache, the two rates as decimal text ("57.1", None for no average): plain values are
+# cheap to unpickle for 1,000 branches.
+CachedBranchRow = tuple[str, int, int, str, str | None]
+
+
+@dataclass
+class LeagueTables:
+    count: int  # counting attempts
+    member_order: list[int]  # their pks, best first
+    branches: list[CachedBranchRow]  # best first
+
+
+def league_tables(contest: Contest) -> LeagueTables:
+    """The member order and the branch league, cached under the counting attempts'
+    fingerprint and the change stamps of memberships and the tree (branch sizes and
+    names; portal/stamps.py): two queries when cached, five when not."""
+    count, fingerprint = counted_fingerprint(contest)
+    people = stamps.read(["portal_membership", "portal_organisation"])
+    key = f"assessment:league:{contest.organisation.path}:{fingerprint}:{people}"
+    tables: LeagueTables | None = cache.get(key)
+    if tables is None:
+        counted = _counted_rows(contest) if count else []
+        tables = LeagueTables(
+            count=len(counted),
+            member_order=[row[0] for row in counted],
+            branches=[
+                (
+                    r.branch.name,
+                    r.members,
+                    r.participants,
+                    f"{r.participation:f}",
+                    f"{r.average:f}" if r.average is not None else None,
+                )
+                for r in _branch_rows(contest, counted)
+            ],
+        )
+        cache.set(key, tables, LEAGUE_CACHE_SECONDS)
+    return tables
+
+
+# (name, branch, score, passed): a member league row.
+MemberRow = tuple[str, str, Decimal | None, bool | None]
+
+
+def league_members(pks: list[int]) -> list[MemberRow]:
+    """The member league rows of the attempts ``pks``, in the order given: one query."""
+    found = {
+        row[0]: row[1:]
+        for row in Attempt.objects.filter(pk__in=pks)
+        .order_by()
+        .values_list("pk", "user__name", "branch__name", "percent", "passed")
+    }
+    return [found[pk] for pk in pks if pk in found]
 
 
 @dataclass
@@ -216,6 +324,7 @@ class ItemRow:
     facility: float | None
     discrimination: float | None
     option_counts: list[tuple[str, str, int, bool]] = field(default_factory=list)
+    topic: str = ""  # the question's topic now
 
     @property
     def needs_review(self) -> bool:
@@ -228,62 +337,206 @@ class ItemRow:
         )
 
 
-def item_analysis(contest: Contest) -> list[ItemRow]:
-    """Facility, discrimination (upper vs lower 27% by score) and option frequencies.
+# Per (question version, attempt score): seen, answered, correct, then one count per letter.
+_TALLIES = ("seen", "answered", "correct", *LETTERS)
+Tally = dict[tuple[int, Decimal | None], list[int]]
 
-    Over the counting attempts; five queries whatever the number of attempts: the count,
-    the two group boundaries, one grouped aggregate of the answers, and the versions.
+
+def _tally(attempt_ids: list[int]) -> Tally:
+    """Answers of ``attempt_ids`` counted per (version, attempt score): one query.
+
+    Grouping by score rather than by the upper and lower 27% keeps the tally additive: it
+    does not change when later attempts move the group boundaries, so a finished attempt
+    is added to it instead of counting 180,000 answers again.
     """
-    counted = Attempt.objects.counted().filter(contest=contest)
-    n = counted.count()
-    if n == 0:
-        return []
-    k = max(1, round(n * 0.27))
-    upper_cut = counted.order_by("-percent", "pk").values_list("percent", flat=True)[k - 1]
-    lower_cut = counted.order_by("percent", "pk").values_list("percent", flat=True)[k - 1]
-    upper = Q(attempt__percent__gte=upper_cut)
-    lower = Q(attempt__percent__lte=lower_cut)
+    if not attempt_ids:
+        return {}
     option_counts = {letter: Count("pk", filter=Q(response__contains=letter)) for letter in LETTERS}
     rows = (
-        AttemptItem.objects.filter(attempt__contest=contest, attempt__counts=True)
-        .values("version_id")
+        AttemptItem.objects.filter(attempt_id__in=attempt_ids)
+        .order_by()
+        .values_list("version_id", "attempt__percent")
         .annotate(
             seen=Count("pk"),
             answered=Count("pk", filter=Q(answered_at__isnull=False)),
             correct=Count("pk", filter=Q(is_correct=True)),
-            upper_n=Count("pk", filter=upper),
-            upper_correct=Count("pk", filter=upper & Q(is_correct=True)),
-            lower_n=Count("pk", filter=lower),
-            lower_correct=Count("pk", filter=lower & Q(is_correct=True)),
             **option_counts,
         )
     )
-    data = {row["version_id"]: row for row in rows}
-    versions = QuestionVersion.objects.filter(pk__in=list(data)).select_related("question")
+    return {(row[0], row[1]): list(row[2:]) for row in rows}
+
+
+def _merge(tally: Tally, other: Tally, sign: int) -> None:
+    for key, counts in other.items():
+        mine = tally.setdefault(key, [0] * len(_TALLIES))
+        for i, n in enumerate(counts):
+            mine[i] += sign * n
+        if not mine[0]:
+            del tally[key]
+
+
+@dataclass
+class _AnalysisState:
+    # The counting attempts tallied: pk → (score, finish). The finish tells an attempt from
+    # a later one with the same pk (a database restored from a backup) apart.
+    attempts: dict[int, tuple[Decimal | None, datetime.datetime | None]]
+    tally: Tally
+
+
+# Per version: (version pk, seen, answered, correct, upper group's answers, their correct
+# ones, lower group's answers, their correct ones, then one count per letter), as kept in
+# the cache: plain integers are cheap to unpickle for 400 questions.
+ItemStats = tuple[int, ...]
+
+
+def _item_stats(contest: Contest, fingerprint: str) -> list[ItemStats]:
+    """Per version: the counts the analysis is computed from, over the counting attempts.
+
+    Kept under the fingerprint; when it changed, the tally of the last computation is
+    brought up to date with the attempts that started or stopped counting since (two
+    queries) rather than computed again over every answer.
+    """
+    key = f"assessment:analysis:{fingerprint}"
+    stats: list[ItemStats] | None = cache.get(key)
+    if stats is not None:
+        return stats
+    current = {
+        pk: (percent, finished_at)
+        for pk, percent, finished_at in Attempt.objects.counted()
+        .filter(contest=contest)
+        .order_by()
+        .values_list("pk", "percent", "finished_at")
+    }
+    state_key = f"assessment:analysis-state:{contest.pk}"
+    state: _AnalysisState | None = cache.get(state_key)
+    added: list[int] = list(current)
+    removed: list[int] = []
+    taken_off: Tally | None = {}
+    if state is not None:
+        known = state.attempts
+        added = [pk for pk, seen in current.items() if known.get(pk) != seen]
+        removed = [pk for pk, seen in known.items() if current.get(pk) != seen]
+        if removed:
+            taken_off = _tally_of_removed(state, removed)
+    if state is None or taken_off is None or len(added) + len(removed) > len(current) // 2:
+        state = _AnalysisState(attempts=current, tally=_tally(list(current)))
+    else:
+        _merge(state.tally, _tally(added), 1)
+        _merge(state.tally, taken_off, -1)
+        state.attempts = current
+    cache.set(state_key, state, ANALYSIS_STATE_SECONDS)
+    stats = _stats_from(state)
+    cache.set(key, stats, ANALYSIS_CACHE_SECONDS)
+    return stats
+
+
+def _tally_of_removed(state: _AnalysisState, removed: list[int]) -> Tally | None:
+    """The tally of attempts that stopped counting since ``state``: two queries. None when
+    one of them is gone or is no longer the attempt tallied (its answers cannot be taken
+    off then: the caller counts every answer again)."""
+    still = {
+        pk: (percent, finished_at)
+        for pk, percent, finished_at in Attempt.objects.filter(pk__in=removed)
+        .order_by()
+        .values_list("pk", "percent", "finished_at")
+    }
+    if any(still.get(pk) != state.attempts[pk] for pk in removed):
+        return None
+    return _tally(removed)
+
+
+def _stats_from(state: _AnalysisState) -> list[ItemStats]:
+    n = len(state.attempts)
+    if n == 0:
+        return []
+    k = max(1, round(n * 0.27))
+    # The same boundaries as ordering the attempts by score (then pk) and taking the k-th.
+    scores = [(pk, percent) for pk, (percent, _finished) in state.attempts.items()]
+    lower_cut = sorted(scores, key=lambda a: (_score_key(a[1]), a[0]))[k - 1][1]
+    upper_cut = sorted(scores, key=lambda a: (_score_key(a[1], desc=True), a[0]))[k - 1][1]
+    per_version: dict[int, list[int]] = {}
+    for (version_id, percent), counts in state.tally.items():
+        row = per_version.get(version_id)
+        if row is None:
+            row = per_version[version_id] = [version_id] + [0] * (7 + len(LETTERS))
+        seen, correct = counts[0], counts[2]
+        row[1] += seen
+        row[2] += counts[1]
+        row[3] += correct
+        for i, number in enumerate(counts[3:], start=8):
+            row[i] += number
+        if percent is not None and upper_cut is not None and percent >= upper_cut:
+            row[4] += seen
+            row[5] += correct
+        if percent is not None and lower_cut is not None and percent <= lower_cut:
+            row[6] += seen
+            row[7] += correct
+    return [tuple(row) for row in per_version.values()]
+
+
+def _score_key(percent: Decimal | None, *, desc: bool = False) -> tuple[int, Decimal]:
+    """Sort key of a score as the database orders it: NULL last ascending, first descending."""
+    if percent is None:
+        return (0, Decimal(0)) if desc else (1, Decimal(0))
+    return (1, -percent) if desc else (0, percent)
+
+
+# What the analysis shows of a version and its question.
+_ANALYSIS_FIELDS = (
+    "id",
+    "question_id",
+    "number",
+    "kind",
+    "stem",
+    "options",
+    "answer",
+)
+
+
+def item_analysis(contest: Contest) -> list[ItemRow]:
+    """Facility, discrimination (upper vs lower 27% by score) and option frequencies.
+
+    Over the counting attempts. Two queries when cached (the fingerprint, the versions);
+    otherwise two more (the counting attempts, their answers tallied per version and score,
+    or only those of the attempts that started or stopped counting since the last time).
+    """
+    count, fingerprint = counted_fingerprint(contest)
+    if count == 0:
+        return []
+    stats = _item_stats(contest, fingerprint)
+    n = count
+    data = {s[0]: s for s in stats}
+    versions = (
+        QuestionVersion.objects.filter(pk__in=list(data))
+        .only(*_ANALYSIS_FIELDS)
+        .annotate(topic=F("question__topic"))
+    )
     result = []
     for version in versions:
-        row = data[version.pk]
-        facility = row["correct"] / row["seen"] if row["seen"] else None
+        _pk, seen, answered, correct, upper_n, upper_correct, lower_n, lower_correct = data[
+            version.pk
+        ][:8]
+        letters = data[version.pk][8:]
+        facility = correct / seen if seen else None
         discrimination = None
-        if n >= 2 and row["upper_n"] and row["lower_n"]:
-            discrimination = (
-                row["upper_correct"] / row["upper_n"] - row["lower_correct"] / row["lower_n"]
-            )
+        if n >= 2 and upper_n and lower_n:
+            discrimination = upper_correct / upper_n - lower_correct / lower_n
         counts = []
         if version.kind in CHOICE_KINDS:
             counts = [
-                (letter, text, row[letter], letter in version.answer)
-                for letter, text in zip(LETTERS, version.options, strict=False)
+                (letter, text, letters[i], letter in version.answer)
+                for i, (letter, text) in enumerate(zip(LETTERS, version.options, strict=False))
             ]
         result.append(
             ItemRow(
                 version=version,
-                seen=row["seen"],
-                answered=row["answered"],
-                correct=row["correct"],
+                seen=seen,
+                answered=answered,
+                correct=correct,
                 facility=facility,
                 discrimination=discrimination,
                 option_counts=counts,
+                topic=version.topic,  # type: ignore[attr-defined]
             )
         )
     result.sort(key=lambda r: (r.facility if r.facility is not None else 2, r.version.pk))

@@ -425,9 +425,11 @@ def attempt_answer(*, attempt_id: int, user: User, position: int, raw: Any) -> A
     what was saved before (:class:`AttemptClosed`).
     """
     now = timezone.now()
+    # order_by("pk"): the models' default ordering would join the contest for nothing.
     attempt = (
         Attempt.objects.filter(pk=attempt_id, user=user)
         .only("pk", "status", "deadline", "contest_id", "user_id")
+        .order_by("pk")
         .first()
     )
     if attempt is None:
@@ -440,6 +442,7 @@ def attempt_answer(*, attempt_id: int, user: User, position: int, raw: Any) -> A
     item = (
         AttemptItem.objects.select_related("version")
         .filter(attempt_id=attempt.pk, position=position)
+        .order_by("pk")
         .first()
     )
     if item is None:

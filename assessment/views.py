@@ -8,6 +8,7 @@ from typing import Any, cast
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -15,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from assessment import bankio, selectors, services
+from assessment import bankio, rendering, selectors, services
 from assessment.access import (
     attempt_for_user,
     contest_for_user,
@@ -362,22 +363,36 @@ def attempt_start(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("assessment:attempt", pk=attempt.pk)
 
 
+# The branch league is shown a page at a time (1,000 branches at province scale).
+BRANCH_PAGE_SIZE = 50
+
+
 @login_required
 def league(request: HttpRequest, pk: int) -> HttpResponse:
     contest = contest_for_user(request.user, pk)
-    members = selectors.member_league(contest)
-    if request.GET.get("export") == "xlsx" and runs(scope_for(request.user), contest.organisation):
+    manages = runs(scope_for(request.user), contest.organisation)
+    if request.GET.get("export") == "xlsx" and manages:
         return xlsx_response(_league_xlsx(contest), f"{contest.title}-排行榜.xlsx")
-    page = paginate(request, members)
+    tables = selectors.league_tables(contest)
+    page = paginate(request, tables.member_order)
+    page.object_list = selectors.league_members(list(page.object_list))
+    branch_page = Paginator(tables.branches, BRANCH_PAGE_SIZE).get_page(
+        request.GET.get("branch_page")
+    )
+    rank_offset = page.start_index() - 1 if page.paginator.count else 0
     return render(
         request,
         "assessment/league.html",
         {
             "contest": contest,
             "page": page,
-            "rank_offset": page.start_index() - 1 if page.paginator.count else 0,
-            "branches": selectors.branch_league(contest),
-            "manages": runs(scope_for(request.user), contest.organisation),
+            "rank_offset": rank_offset,
+            "member_rows": rendering.member_rows(page.object_list, rank_offset + 1),
+            "branch_page": branch_page,
+            "branch_rows": rendering.branch_rows(
+                branch_page.object_list, branch_page.start_index()
+            ),
+            "manages": manages,
         },
     )
 
@@ -417,10 +432,11 @@ def _league_xlsx(contest: Any) -> bytes:
 @login_required
 def analysis(request: HttpRequest, pk: int) -> HttpResponse:
     contest = contest_for_user(request.user, pk, manage=True)
+    rows = selectors.item_analysis(contest)
     return render(
         request,
         "assessment/analysis.html",
-        {"contest": contest, "rows": selectors.item_analysis(contest)},
+        {"contest": contest, "rows": rows, "rendered_rows": rendering.analysis_rows(rows)},
     )
 
 
@@ -452,6 +468,7 @@ def attempt_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 "attempt": attempt,
                 "contest": attempt.contest,
                 "sheet": sheet,
+                "sheet_html": rendering.take_sheet(sheet),
                 "answered": sum(1 for s in sheet if s.item.response),
                 "timer": {
                     "seconds_left": attempt.seconds_left(),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.core.cache import cache
 from django.utils import timezone
 
 from assessment import services
@@ -74,6 +75,15 @@ def finish(contest: Contest, user: User, *, correct: int):
     attempt = services.attempt_start(contest=contest, user=user, branch_id=branch_id)
     answer_all(attempt, correct=correct)
     return services.attempt_finish(attempt=attempt)
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Leagues and item analysis are cached: each test starts from an empty cache (database
+    ids are reused between tests on SQLite)."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

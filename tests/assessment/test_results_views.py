@@ -50,9 +50,11 @@ def test_league_page_queries_do_not_grow(as_user, world, played, django_assert_n
     contest, _third = played
     client = as_user(world.member)
     # 1 session, 2 user, 3-4 scope (positions, membership), 5 contest (access helper),
-    # 6 member count for the pager, 7 the page of counting attempts with member and
-    # branch, 8 branches in scope, 9 members per branch, 10 attempts per branch.
-    with django_assert_num_queries(10):
+    # 6 fingerprint of the counting attempts, 7 change stamps of memberships and the tree,
+    # 8 the counting attempts in league order, 9 branches in scope, 10 members per branch,
+    # 11 the page's members and branches.
+    # Cached (tests/assessment/test_results_cache.py): 1-7 and 11.
+    with django_assert_num_queries(11):
         response = client.get(reverse("assessment:league", args=[contest.pk]))
     assert response.status_code == 200
     text = response.content.decode()
@@ -74,10 +76,10 @@ def test_item_analysis_finds_facility_discrimination_and_options(world, played):
 def test_item_analysis_page_queries_do_not_grow(as_user, world, played, django_assert_num_queries):
     contest, _third = played
     client = as_user(world.committee_user)
-    # 1 session, 2 user, 3-4 scope, 5 contest (access helper), 6 counted attempts, 7 upper
-    # boundary, 8 lower boundary, 9 one grouped aggregate of every answer, 10 versions
-    # with their questions.
-    with django_assert_num_queries(10):
+    # 1 session, 2 user, 3-4 scope, 5 contest (access helper), 6 fingerprint of the
+    # counting attempts (their number too), 7 the counting attempts and their scores, 8 one
+    # grouped tally of every answer, 9 versions with their questions' topics.
+    with django_assert_num_queries(9):
         response = client.get(reverse("assessment:analysis", args=[contest.pk]))
     assert response.status_code == 200
     assert len(response.context["rows"]) == 10
