@@ -10,7 +10,10 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import URLValidator
 from django.db.models import Q
+from django.forms.utils import flatatt
 from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -205,14 +208,56 @@ class ReviewForm(forms.Form):
         return data
 
 
+class PrerenderedSelect(FastSelect):
+    """A :class:`FastSelect` whose options can be given as ready HTML (kept in the cache).
+
+    ``options_html`` holds the ``<option>`` elements after the empty one, none selected,
+    as :func:`options_html` writes them; the chosen value is marked on the way out.
+    Without it the widget renders its choices as :class:`FastSelect` does.
+    """
+
+    options_html: str | None = None
+
+    def render(
+        self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
+    ) -> SafeString:
+        if self.options_html is None:
+            return super().render(name, value, attrs, renderer)
+        final = self.build_attrs(self.attrs, attrs)
+        final["name"] = name
+        selected = {"" if v is None else str(v) for v in self.format_value(value)}
+        empty = [(v, label) for v, label in self.choices if v == ""][:1]
+        html = self.options_html
+        for chosen in selected - {""}:
+            mark = f'<option value="{escape(chosen)}">'
+            html = html.replace(mark, f'<option value="{escape(chosen)}" selected>', 1)
+        parts = [f"<select{flatatt(final)}>"]
+        parts += [
+            f'<option value=""{" selected" if "" in selected else ""}>{escape(label)}</option>'
+            for _v, label in empty
+        ]
+        if html:
+            parts.append(html)
+        parts.append("</select>")
+        return mark_safe("\n".join(parts))  # noqa: S308 - escaped here or in options_html
+
+
+def options_html(choices: list[tuple[Any, str]]) -> str:
+    """``<option>`` elements for ``choices`` (none selected), as :class:`FastSelect` writes them."""
+    return "\n".join(
+        f'<option value="{escape(str(value))}">{escape(label)}</option>' for value, label in choices
+    )
+
+
 class AssignmentFilterForm(forms.Form):
     task = forms.ModelChoiceField(
         label=_("Task"),
         queryset=Task.objects.none(),
         required=False,
         empty_label=_("All tasks"),
-        # Hundreds of tasks at province scale: options written without a template each.
-        widget=FastSelect,
+        # Hundreds of tasks at province scale: options written without a template each,
+        # and by the view from the cache (set_task_options).
+        widget=PrerenderedSelect,
     )
     organisation = forms.CharField(label=_("Assignee contains"), required=False, max_length=100)
     state = forms.ChoiceField(
@@ -226,6 +271,23 @@ class AssignmentFilterForm(forms.Form):
             field = self.fields["task"]
             assert isinstance(field, forms.ModelChoiceField)
             field.queryset = tasks
+
+    def set_task_options(self, html: str) -> None:
+        """Render the task options from ready HTML (:func:`options_html`, cached) instead of
+        reading the queryset; a submitted task is still validated against the queryset."""
+        field = self.fields["task"]
+        assert isinstance(field, forms.ModelChoiceField)
+        assert isinstance(field.widget, PrerenderedSelect)
+        field.widget.choices = [("", field.empty_label)]
+        field.widget.options_html = html
+
+    def applied(self) -> tuple[Any, ...]:
+        """The filters :meth:`filter` applies, as plain values (for cache keys)."""
+        if not self.is_valid():
+            return ()
+        data = self.cleaned_data
+        task = data["task"].pk if data["task"] is not None else None
+        return (task, data["organisation"], data["state"], bool(data["overdue"]))
 
     def filter(self, rows: Any) -> Any:
         if not self.is_valid():

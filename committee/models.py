@@ -14,6 +14,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -32,28 +33,45 @@ def _today() -> datetime.date:
 class TaskQuerySet(models.QuerySet["Task"]):
     def issued_within(self, paths: frozenset[str] | set[str]) -> TaskQuerySet:
         """Tasks issued by an organisation in any of the subtrees ``paths``."""
+        return self.filter(self.issued_within_q(paths))
+
+    @staticmethod
+    def issued_within_q(paths: frozenset[str] | set[str]) -> Q:
         condition = Q(pk__in=[])
         for path in sorted(paths):
             condition |= Q(issuer__path__startswith=path)
-        return self.filter(condition)
+        return condition
 
     def with_progress(self) -> TaskQuerySet:
-        """Each task with its assignments counted by state, in the same query."""
+        """Each task with its assignments counted by state, in the same query.
+
+        Each count is a subquery on the task's own assignments (the ``task, state`` index
+        alone), which PostgreSQL evaluates only for the rows of the page after sorting
+        and slicing; a join with every assignment counted per task took 90 ms for a page
+        of 20 of the province's 860 tasks (80,000 assignments).
+        """
         state = Assignment.State
-        overdue = Q(
-            assignments__state__in=Assignment.OPEN_STATES,
-            due_on__lt=_today(),
-        )
+
+        def counted(*states: str) -> Any:
+            rows = Assignment.objects.filter(task_id=models.OuterRef("pk"))
+            if states:
+                rows = rows.filter(state__in=states)
+            number = rows.order_by().values("task_id").annotate(n=models.Count("pk"))
+            return Coalesce(models.Subquery(number.values("n")), 0)
+
         return self.select_related("issuer", "created_by").annotate(
-            total=models.Count("assignments", distinct=True),
-            accepted=models.Count(
-                "assignments", filter=Q(assignments__state=state.ACCEPTED), distinct=True
+            total=counted(),
+            accepted=counted(state.ACCEPTED),
+            awaiting_review=counted(state.REPORTED),
+            overdue=models.Case(
+                models.When(due_on__lt=_today(), then=counted(*Assignment.OPEN_STATES)),
+                default=models.Value(0),
             ),
-            awaiting_review=models.Count(
-                "assignments", filter=Q(assignments__state=state.REPORTED), distinct=True
-            ),
-            overdue=models.Count("assignments", filter=overdue, distinct=True),
         )
+
+    def for_list(self) -> TaskQuerySet:
+        """What a task's line or column header shows (no counts)."""
+        return self.select_related("issuer", "created_by")
 
 
 class Task(models.Model):
@@ -114,6 +132,15 @@ class AssignmentQuerySet(models.QuerySet["Assignment"]):
         return self.filter(overseen_q(scope) | answerable_q(scope))
 
 
+# The organisations a user answers for are few: ``any_of`` (portal/lookups.py) names them
+# by the row's own ``organisation_id``, so that PostgreSQL answers that part of the OR from
+# an index (a secretary's rows among the province's 80,000 assignments: a bitmap OR of
+# index scans, not a scan of every row joined to its organisation). The tasks a committee
+# oversees can be all 860 of the province: matched through the task's issuer they are a
+# join the planner handles well; an array of 860 ids is searched element by element for
+# every row (the overdue card: 8 ms instead of 1).
+
+
 def overseen_q(scope: Any) -> Q:
     if scope.is_superuser:
         return Q()
@@ -128,9 +155,17 @@ def answerable_q(scope: Any) -> Q:
     if scope.is_superuser:
         return condition | Q(organisation__isnull=False)
     for path in sorted(scope.manage_paths):
-        condition |= Q(organisation__path__startswith=path)
+        condition |= Q(
+            organisation_id__any_of=Organisation.objects.filter(path__startswith=path)
+            .order_by()
+            .values("pk")
+        )
     if scope.manage_nodes:
-        condition |= Q(organisation__path__in=sorted(scope.manage_nodes))
+        condition |= Q(
+            organisation_id__any_of=Organisation.objects.filter(path__in=sorted(scope.manage_nodes))
+            .order_by()
+            .values("pk")
+        )
     return condition
 
 
@@ -195,7 +230,11 @@ class Assignment(models.Model):
                 name="committee_assignment_person_once",
             ),
         ]
-        indexes = [models.Index(fields=["state"], name="committee_assignment_state")]
+        indexes = [
+            models.Index(fields=["state"], name="committee_assignment_state"),
+            # A task's assignments counted by state from the index alone (the task list).
+            models.Index(fields=["task", "state"], name="committee_assignment_task_st"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.task} · {self.assignee_name}"

@@ -9,10 +9,11 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from committee import access, selectors, services
+from committee import access, caching, selectors, services
 from committee.export import assignments_xlsx, matrix_xlsx
 from committee.forms import (
     AssignmentFilterForm,
@@ -34,12 +35,21 @@ from portal.views import paginate, xlsx_response
 def task_list(request: HttpRequest) -> HttpResponse:
     """The committee's tasks with progress; for everyone, the assignments they answer."""
     scope = scope_for(request.user)
+    tasks = selectors.task_list(request.user) if scope.oversees else None
+    stamp, count = caching.fingerprint_counting(tasks)
+    today = timezone.localdate().isoformat()
     context: dict[str, Any] = {
         "can_issue": scope.oversees,
+        # Read only when the rendered rows are not in the cache (task_list.html).
         "mine": selectors.my_assignments(request.user)[:50],
+        "mine_key": caching.key("mine", caching.scope_key(scope), today, stamp),
     }
-    if scope.oversees:
-        context["page"] = paginate(request, selectors.task_list(request.user), per_page=20)
+    if tasks is not None:
+        page = paginate(request, caching.Counted(tasks, count), per_page=20)
+        context["page"] = page
+        context["tasks_key"] = caching.key(
+            "tasks", caching.scope_key(scope), page.number, today, stamp
+        )
     return render(request, "committee/task_list.html", context)
 
 
@@ -100,28 +110,55 @@ def assignment_table(request: HttpRequest) -> HttpResponse:
         return xlsx_response(
             assignments_xlsx(rows), f"目标责任落实情况-{timezone.localdate():%Y%m%d}.xlsx"
         )
+    table = selectors.AssignmentTable(request.user, rows, caching.fingerprint(), form.applied())
+    if scope.oversees:
+        form.set_task_options(table.options_html)
+    page = paginate(request, table)
+    today = timezone.localdate()
     return render(
         request,
         "committee/assignment_table.html",
-        {"form": form, "page": paginate(request, rows), "today": timezone.localdate()},
+        {
+            "form": form,
+            "page": page,
+            "today": today,
+            # The filter's fields and the page's rows as rendered, cached: the same data,
+            # scope, day and filters (table.key), the values as typed or the page, and the
+            # language (in the templates).
+            "form_key": caching.key(
+                "form", table.key, [request.GET.getlist(f) for f in form.fields]
+            ),
+            "rows_key": f"{table.key}:{page.number}",
+        },
     )
 
 
 @login_required
 def assignment_matrix(request: HttpRequest) -> HttpResponse:
     """The committee's overview: assignees down, tasks across (ten tasks a page)."""
-    if not scope_for(request.user).oversees:
+    scope = scope_for(request.user)
+    if not scope.oversees:
         raise Http404(_("No such page."))
-    page = paginate(request, selectors.task_list(request.user), per_page=10)
-    tasks = list(page)
-    rows = selectors.task_matrix(tasks)
+    tasks_issued = selectors.task_list(request.user, progress=False)
+    stamp, count = caching.fingerprint_counting(tasks_issued)
+    page = paginate(request, caching.Counted(tasks_issued, count), per_page=10)
+    # Read only when the table is not in the cache (or for the spreadsheet).
+    tasks: Any = SimpleLazyObject(lambda: list(page))
+    rows: Any = SimpleLazyObject(lambda: selectors.task_matrix(list(tasks)))
     if request.GET.get("export") == "xlsx":
         return xlsx_response(
-            matrix_xlsx(tasks, rows), f"目标责任落实情况汇总-{timezone.localdate():%Y%m%d}.xlsx"
+            matrix_xlsx(list(tasks), list(rows)),
+            f"目标责任落实情况汇总-{timezone.localdate():%Y%m%d}.xlsx",
         )
-    return render(
-        request, "committee/assignment_matrix.html", {"page": page, "tasks": tasks, "rows": rows}
-    )
+    today = timezone.localdate().isoformat()
+    context = {
+        "page": page,
+        "tasks": tasks,
+        "rows": rows,
+        # The table as rendered, cached: the same data, tasks, day (overdue) and language.
+        "matrix_key": caching.key("matrix", caching.scope_key(scope), page.number, today, stamp),
+    }
+    return render(request, "committee/assignment_matrix.html", context)
 
 
 @login_required

@@ -1,0 +1,113 @@
+"""The committee pages' cache: what they compute and render, kept under a fingerprint.
+
+At province scale (80,000 assignments) the progress table's row count and per-task layout
+take 60–250 ms to compute and change only when someone reports, reviews or issues a task.
+They are cached under a key that includes :func:`fingerprint`, one cheap query over what
+they are computed from, so any change gives a new key and shows at once; the expiry only
+bounds the cache's size.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from django.core.cache import cache
+from django.db import connection
+from django.db.models import QuerySet
+
+from portal.models import ChangeStamp
+
+T = TypeVar("T")
+
+CACHE_SECONDS = 120
+
+
+# The tables the cached pages read, whose change stamps (portal/stamps.py: moved by a
+# trigger on every write, in the writing transaction) key them.
+STAMPED = ("committee_task", "committee_assignment", "portal_organisation")
+
+
+def fingerprint() -> str:
+    """One primary-key query that changes whenever anything the cached pages show changes.
+
+    * The change stamps of tasks, assignments and organisations (portal/stamps.py): any
+      insert, update or delete, however made (services, the admin, a bulk ``update()``,
+      raw SQL), moves them in its own transaction, so a change shows as soon as it
+      commits. The tree decides who sees what; its names label the rows.
+    * The names of the people given tasks in person (the assignee filter and the row
+      labels; users are not stamped, their row changes at every login).
+    """
+    return fingerprint_counting(None)[0]
+
+
+def fingerprint_counting(rows: QuerySet[Any] | None) -> tuple[str, int]:
+    """:func:`fingerprint` and, in the same query, how many rows ``rows`` has (a paginator's
+    count, so that a cached page costs one query beside the session and scope)."""
+    table = ChangeStamp._meta.db_table
+    stamp = f"(SELECT value FROM {table} WHERE name = %s)"  # noqa: S608 - a model's table
+    if connection.vendor == "postgresql":
+        people = "COUNT(*) || '.' || COALESCE(SUM(hashtext(u.name)::bigint), 0)"
+    else:
+        people = "COUNT(*) || '.' || COALESCE(GROUP_CONCAT(u.name), '')"
+    counted, params = "0", ()
+    if rows is not None:
+        inner, params = rows.order_by().values("pk").query.sql_with_params()
+        counted = f"(SELECT COUNT(*) FROM ({inner}) counted)"  # noqa: S608 - compiled by Django
+    sql = (
+        f"SELECT {counted}, {', '.join([stamp] * len(STAMPED))}, "  # noqa: S608 - fixed SQL
+        f"(SELECT {people} FROM portal_user u WHERE u.id IN "
+        "(SELECT assignee_id FROM committee_assignment WHERE assignee_id IS NOT NULL))"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, *STAMPED])
+        count, *row = cursor.fetchone()
+    digest = hashlib.sha256("|".join(str(part) for part in row).encode()).hexdigest()[:32]
+    return digest, count
+
+
+class Counted:
+    """``rows`` with their number known beforehand, for a ``Paginator`` (no count query)."""
+
+    def __init__(self, rows: QuerySet[Any], count: int) -> None:
+        self.rows = rows
+        self._count = count
+
+    def count(self) -> int:
+        return self._count
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __getitem__(self, key: Any) -> Any:
+        return self.rows[key]
+
+
+# Part of every key: change it when what a cached value holds or means changes.
+VERSION = 1
+
+
+def scope_key(scope: Any) -> tuple[Any, ...]:
+    """What of a user's scope decides which tasks and assignments they see."""
+    return (
+        scope.user_id,
+        scope.is_superuser,
+        sorted(scope.oversee_paths),
+        sorted(scope.manage_paths),
+        sorted(scope.manage_nodes),
+    )
+
+
+def key(prefix: str, *parts: Any) -> str:
+    """A cache key for a value computed from ``parts`` (reprs of plain, ordered values)."""
+    raw = repr((VERSION, *parts))
+    return f"committee:{prefix}:{hashlib.sha256(raw.encode()).hexdigest()[:40]}"
+
+
+def cached(key: str, compute: Callable[[], T]) -> T:
+    value: T | None = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, CACHE_SECONDS)
+    return value
