@@ -4,12 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q, Sum
+from django.db.models import Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from learning.models import Reflection, ReviewStatus, StudyLog, StudyPlan
-from learning.selectors import COUNTED, flagged_logs, reflection_list, study_plan_list
+from learning.models import ReviewStatus, StudyLog, StudyPlan
+from learning.selectors import (
+    COUNTED,
+    flagged_logs,
+    plan_count,
+    study_plan_list,
+    waiting_reflection_count,
+)
 from portal.dashboard import Card
 
 
@@ -17,7 +23,8 @@ def cards(user: Any, scope: Any) -> list[Card]:
     year = timezone.localdate().year
     result = []
     if scope.is_member:
-        plan = StudyPlan.objects.filter(user=user, year=year).first()
+        # One plan a year: no ordering (the default one joins the member and the branch).
+        plan = StudyPlan.objects.filter(user=user, year=year).order_by("pk").first()
         minutes = StudyLog.objects.filter(
             user=user, studied_on__year=year, status__in=COUNTED
         ).aggregate(m=Coalesce(Sum("minutes"), 0))["m"]
@@ -35,13 +42,14 @@ def cards(user: Any, scope: Any) -> list[Card]:
         )
     if scope.manages and not scope.is_superuser:
         waiting = {
-            "plans": study_plan_list(user, year)
-            .filter(status=ReviewStatus.SUBMITTED)
-            .exclude(user=user)
-            .count(),
-            "reflections": reflection_list(user)
-            .filter(Q(status=Reflection.Status.SUBMITTED) & ~Q(author=user))
-            .count(),
+            "plans": plan_count(
+                user,
+                study_plan_list(user, year)
+                .filter(status=ReviewStatus.SUBMITTED)
+                .exclude(user=user),
+                key=f"waiting|{year}",
+            ),
+            "reflections": waiting_reflection_count(user, own=False),
             "logs": flagged_logs(user).count(),
         }
         result.append(Card("learning/_card_reviews.html", waiting, order=15))

@@ -6,6 +6,7 @@ import datetime
 from typing import Any
 
 from django import forms
+from django.forms.models import ModelChoiceIterator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -22,6 +23,7 @@ from learning.models import (
 )
 from portal.models import Organisation, User
 from portal.uploads import content_matches
+from portal.widgets import FastSelect
 
 # An <input type=date> needs ISO dates whatever the language.
 DATE = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
@@ -91,6 +93,22 @@ class ReviewForm(forms.Form):
     )
 
 
+class _ListedChoiceIterator(ModelChoiceIterator):
+    """Choices from one plain query. Django's iterates with ``queryset.iterator()``, which on
+    PostgreSQL opens a server-side cursor: DECLARE, FETCH and CLOSE round trips for a few
+    dozen rows."""
+
+    def __iter__(self) -> Any:
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self.queryset:
+            yield self.choice(obj)
+
+
+class ListedModelChoiceField(forms.ModelChoiceField):
+    iterator = _ListedChoiceIterator
+
+
 class StudyLogForm(forms.Form):
     studied_on = forms.DateField(
         label=pgettext_lazy("learning", "Date"), widget=DATE, initial=timezone.localdate
@@ -98,21 +116,37 @@ class StudyLogForm(forms.Form):
     minutes = forms.IntegerField(
         label=pgettext_lazy("learning", "Minutes"), min_value=1, max_value=1440
     )
-    method = forms.ChoiceField(label=pgettext_lazy("learning", "Method"), choices=StudyForm.choices)
-    material = forms.ModelChoiceField(
+    # FastSelect: the form is on every member's study page; Django's Select renders each
+    # of the materials and topics through a template (half of the page's time).
+    method = forms.ChoiceField(
+        label=pgettext_lazy("learning", "Method"), choices=StudyForm.choices, widget=FastSelect
+    )
+    material = ListedModelChoiceField(
         label=pgettext_lazy("learning", "Material"),
         queryset=Material.objects.none(),
         required=False,
+        widget=FastSelect,
     )
-    topic = forms.ModelChoiceField(
-        label=pgettext_lazy("learning", "Topic"), queryset=Topic.objects.all(), required=False
+    topic = ListedModelChoiceField(
+        label=pgettext_lazy("learning", "Topic"),
+        queryset=Topic.objects.all(),
+        required=False,
+        widget=FastSelect,
     )
     note = forms.CharField(label=pgettext_lazy("learning", "Note"), max_length=200, required=False)
 
     def __init__(self, *args: Any, materials: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            # The classes crispy's bootstrap5 pack gives these widgets, so that the study
+            # page can render the form without crispy (learning/_log_form_fields.html).
+            widget = field.widget
+            kind = "form-select" if isinstance(widget, forms.Select) else "form-control"
+            widget.attrs["class"] = f"{type(widget).__name__.lower()} {kind}"
         if materials is not None:
-            self.fields["material"].queryset = materials  # type: ignore[attr-defined]
+            # Shown, the select needs titles only (str(material)); posted, the whole row.
+            shown = materials if self.is_bound else materials.only("pk", "title")
+            self.fields["material"].queryset = shown  # type: ignore[attr-defined]
 
 
 class ReflectionForm(forms.Form):
@@ -397,7 +431,7 @@ class SpeechForm(forms.Form):
 class FilterForm(forms.Form):
     q = forms.CharField(label=pgettext_lazy("learning", "Search"), required=False, max_length=100)
     status = forms.ChoiceField(
-        label=pgettext_lazy("learning", "Status"), required=False, choices=[]
+        label=pgettext_lazy("learning", "Status"), required=False, choices=[], widget=FastSelect
     )
     year = forms.IntegerField(
         label=pgettext_lazy("learning", "Year"), required=False, min_value=2000, max_value=2100

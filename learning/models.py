@@ -12,10 +12,10 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.db.models import Q, Sum
+from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from learning.lookups import InSubtree
 from portal.models import Organisation
 from portal.uploads import GeneratedPath
 
@@ -127,11 +127,56 @@ class BranchPlanItem(models.Model):
         return self.topic
 
 
+def like_prefix(path: str) -> str:
+    """A LIKE pattern (ESCAPE '\\') for the paths starting with ``path``."""
+    return path.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def outermost_paths(paths: set[str] | frozenset[str]) -> list[str]:
+    """``paths`` without those inside another one of them (their subtrees add nothing)."""
+    return sorted(p for p in paths if not any(p != q and p.startswith(q) for q in paths))
+
+
 class StudyPlanQuerySet(models.QuerySet["StudyPlan"]):
     def visible_to(self, user: Any) -> StudyPlanQuerySet:
+        """Plans of the members in the user's sight, and their own: the memberships of
+        ``Scope.members_q()`` (a subtree inside another adds nothing and is left out).
+
+        Two forms of the same rows, for the two shapes of scope at province scale:
+
+        * a committee sees most plans: the join user → membership → organisation with a LIKE
+          per subtree lets PostgreSQL walk the plans in the list's order and check each;
+        * a branch officer sees a few dozen: ``user_id IN (memberships of the subtree UNION
+          ALL their own)`` finds them through the membership and plan indexes (0.7 ms where
+          the join read all 50,000 plans of the year, 11 ms).
+        """
         from portal.scoping import scope_for
 
-        return self.filter(scope_for(user).members_q(prefix="user__membership__"))
+        scope = scope_for(user)
+        if scope.is_superuser:
+            return self.all()
+        if scope.user_id is None:
+            return self.none()
+        subtrees = scope.oversee_paths | scope.manage_paths
+        groups = {p for p in subtrees if p in scope.group_paths}
+        by_field = [("branch", p) for p in outermost_paths(subtrees - groups)]
+        by_field += [("group", p) for p in outermost_paths(groups)]
+        if scope.oversee_paths:
+            condition = Q(user__membership__user_id=scope.user_id)
+            for field, path in by_field:
+                condition |= Q(**{f"user__membership__{field}__path__startswith": path})
+            return self.filter(condition)
+        sql = ["SELECT user_id FROM portal_membership WHERE user_id = %s"]
+        params: list[Any] = [scope.user_id]
+        for field, path in by_field:
+            sql.append(
+                # ``field`` is "branch" or "group" (above); the paths are parameters.
+                "SELECT m.user_id FROM portal_membership m INNER JOIN portal_organisation o "  # noqa: S608
+                f"ON m.{field}_id = o.id WHERE o.path LIKE %s ESCAPE '\\'"
+            )
+            params.append(like_prefix(path))
+        # Fixed SQL fragments only; every value is a parameter.
+        return self.filter(user_id__in=RawSQL(" UNION ALL ".join(sql), params))  # noqa: S611
 
     def for_list(self) -> StudyPlanQuerySet:
         return self.select_related("user", "organisation")
@@ -472,14 +517,40 @@ class ReflectionQuerySet(models.QuerySet["Reflection"]):
         scope = scope_for(user)
         if scope.is_superuser:
             return self.all()
-        condition = Q(author_id=scope.user_id)
-        for path in sorted(scope.oversee_paths | scope.manage_paths):
-            # organisation__path__startswith, in a form the foreign key's index serves
-            # inside this OR (learning/lookups.py).
-            condition |= Q(organisation__in_subtree=path)
+        paths = outermost_paths(scope.oversee_paths | scope.manage_paths)
+        if scope.oversee_paths:
+            # A committee sees most of the tree: ``organisation_id IN (SELECT id …)`` is a
+            # hashed lookup per row, so its pages walk ``reflection_created`` newest first
+            # and stop after a page (3 ms; 2.6 s when each of 250,000 rows was searched
+            # for in an array of the province's 4,021 organisations).
+            subtrees = Q(pk__in=[])
+            for path in paths:
+                subtrees |= Q(path__startswith=path)
+            condition = Q(author_id=scope.user_id)
+            condition |= Q(organisation_id__in=Organisation.objects.filter(subtrees).values("id"))
+            if scope.own_branch_id:
+                condition |= Q(organisation_id=scope.own_branch_id, is_exemplar=True)
+            return self.filter(condition)
+        # Anyone else sees a few hundred: ``pk IN (own UNION ALL those of each managed
+        # subtree UNION ALL the branch's exemplars)``, each part an index scan that
+        # PostgreSQL estimates well (an OR of them was estimated at ten times the rows,
+        # and the page walked the newest-first index through 250,000 rows: 33 ms, now 1).
+        # (Raw SQL: building the union of querysets cost a millisecond a page.)
+        sql = ["SELECT id FROM learning_reflection WHERE author_id = %s"]
+        params: list[Any] = [scope.user_id]
+        for path in paths:
+            sql.append(
+                "SELECT r.id FROM learning_reflection r INNER JOIN portal_organisation o "
+                "ON r.organisation_id = o.id WHERE o.path LIKE %s ESCAPE '\\'"
+            )
+            params.append(like_prefix(path))
         if scope.own_branch_id:
-            condition |= Q(organisation_id=scope.own_branch_id, is_exemplar=True)
-        return self.filter(condition)
+            sql.append(
+                "SELECT id FROM learning_reflection WHERE organisation_id = %s AND is_exemplar"
+            )
+            params.append(scope.own_branch_id)
+        # Fixed SQL fragments only; every value is a parameter.
+        return self.filter(pk__in=RawSQL(" UNION ALL ".join(sql), params))  # noqa: S611
 
     def for_list(self) -> ReflectionQuerySet:
         return self.select_related("author", "organisation", "material", "topic")
@@ -565,6 +636,16 @@ class Reflection(models.Model):
             models.Index(fields=["author", "submitted_at"], name="reflection_author_sub"),
             # Province scale: what waits for review (a few thousand of a million) first.
             models.Index(fields=["status", "organisation"], name="reflection_status_org"),
+            # A committee's pages of reflections, newest first (ReflectionQuerySet.visible_to).
+            models.Index(fields=["created_at", "id"], name="reflection_created"),
+            # What waits for review, counted on officers' home pages: an index-only scan
+            # of the few thousand submitted rows (selectors.waiting_reflection_count).
+            models.Index(
+                fields=["organisation", "author"],
+                include=["is_exemplar"],
+                condition=Q(status="submitted"),
+                name="reflection_waiting",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -573,9 +654,6 @@ class Reflection(models.Model):
     @property
     def is_editable(self) -> bool:
         return self.status in (self.Status.DRAFT, self.Status.RETURNED)
-
-
-Reflection._meta.get_field("organisation").register_lookup(InSubtree)
 
 
 class ReflectionVersion(models.Model):

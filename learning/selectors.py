@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from django.db.models import (
@@ -26,6 +27,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
+from learning import counting
 from learning.models import (
     Activity,
     Assignment,
@@ -39,6 +41,7 @@ from learning.models import (
     StudyForm,
     StudyLog,
     StudyPlan,
+    outermost_paths,
 )
 from portal.models import Membership, Organisation, User
 from portal.scoping import scope_for
@@ -90,9 +93,18 @@ class MyStudy:
     plan: StudyPlan | None
     counted_minutes: int
     flagged_minutes: int
-    logs: list[StudyLog]
     reflections: list[Reflection]
     assignments: list[Assignment]
+    user: Any = None
+
+    @cached_property
+    def logs(self) -> list[StudyLog]:
+        """The latest ten logs, read when asked for (the study page does not show them)."""
+        return list(
+            StudyLog.objects.filter(user=self.user)
+            .select_related("material", "topic")
+            .order_by("-studied_on", "-pk")[:10]
+        )
 
     @property
     def target_minutes(self) -> int:
@@ -110,31 +122,66 @@ class MyStudy:
 
 
 def my_study(user: Any, year: int) -> MyStudy:
-    """The member's study page: five queries whatever the number of records."""
-    plan = StudyPlan.objects.filter(user=user, year=year).select_related("reviewed_by").first()
+    """The member's study page: four queries whatever the number of records."""
+    # One plan a year: no ordering (the default one joins the member and the branch).
+    plan = StudyPlan.objects.filter(user=user, year=year).order_by("pk").first()
     totals = StudyLog.objects.filter(user=user, studied_on__year=year).aggregate(
         counted=Coalesce(Sum("minutes", filter=Q(status__in=COUNTED)), 0),
         flagged=Coalesce(Sum("minutes", filter=Q(status=StudyLog.Status.FLAGGED)), 0),
     )
-    logs = list(
-        StudyLog.objects.filter(user=user)
-        .select_related("material", "topic")
-        .order_by("-studied_on", "-pk")[:10]
+    reflections = list(
+        Reflection.objects.filter(author=user)
+        .only("title", "status", "grade", "created_at")
+        .order_by("-created_at", "-pk")[:10]
     )
-    reflections = list(Reflection.objects.filter(author=user).order_by("-created_at", "-pk")[:10])
     assignments = list(assignments_for(user)[:20])
-    return MyStudy(year, plan, totals["counted"], totals["flagged"], logs, reflections, assignments)
+    return MyStudy(
+        year=year,
+        plan=plan,
+        counted_minutes=totals["counted"],
+        flagged_minutes=totals["flagged"],
+        reflections=reflections,
+        assignments=assignments,
+        user=user,
+    )
 
 
 # --- lists for officers ------------------------------------------------------------------
 
 
 def study_plan_list(user: Any, year: int) -> QuerySet[StudyPlan]:
+    """Plans with member, branch and counted minutes: the columns of the list and its export
+    (the plans' texts and the accounts' other fields stay in the database)."""
     return (
         StudyPlan.objects.visible_to(user)
         .filter(year=year)
         .for_list()
+        .only(
+            "user_id",
+            "organisation_id",
+            "year",
+            "target_hours",
+            "status",
+            "user__name",
+            "organisation__name",
+        )
         .annotate(counted=Coalesce(counted_minutes_subquery(year), Value(0)))
+    )
+
+
+def plan_count(user: Any, plans: QuerySet[StudyPlan], *, key: str) -> int:
+    """``plans.count()`` for plans read through ``study_plan_list(user, …)``.
+
+    ``key`` names everything else the rows depend on (year, filters). A committee's (or a
+    superuser's) count reads tens of thousands of plans: it is kept under the database's
+    change stamps of plans, memberships and the tree (``learning/counting.py``). A branch
+    officer's reads a few dozen and is counted each time.
+    """
+    scope = scope_for(user)
+    if not counting.is_wide(scope):
+        return plans.count()
+    return counting.cached_count(
+        plans, tables=counting.PLANS, key=f"plans|{key}|{counting.scope_key(scope)}"
     )
 
 
@@ -152,6 +199,33 @@ def reflection_list(user: Any) -> QuerySet[Reflection]:
     return Reflection.objects.visible_to(user).for_list().order_by("-created_at", "-pk")
 
 
+def waiting_reflection_count(user: Any, *, own: bool) -> int:
+    """``reflection_list(user).filter(status=SUBMITTED).count()``, without the user's own
+    unless ``own``: the same rows, counted from the partial index of submitted reflections.
+
+    ``reflection_list`` asks for ``organisation_id = ANY(ARRAY(…))`` so that its pages
+    are bitmap index scans; for a committee the array holds the 4,021 organisations of the
+    province and PostgreSQL searched it linearly for each of the 5,000 waiting rows (45 ms).
+    Here the subtrees are ``IN (SELECT id …)``, a hashed lookup (under 2 ms).
+    """
+    scope = scope_for(user)
+    waiting = Reflection.objects.filter(status=Reflection.Status.SUBMITTED)
+    if scope.is_superuser:
+        return (waiting if own else waiting.exclude(author_id=scope.user_id)).count()
+    condition = Q(author_id=scope.user_id) if own else Q(pk__in=[])
+    paths = outermost_paths(scope.oversee_paths | scope.manage_paths)
+    if paths:
+        subtrees = Q(path__startswith=paths[0])
+        for path in paths[1:]:
+            subtrees |= Q(path__startswith=path)
+        condition |= Q(organisation_id__in=Organisation.objects.filter(subtrees).values("id"))
+    if scope.own_branch_id:
+        condition |= Q(organisation_id=scope.own_branch_id, is_exemplar=True)
+    if not own:
+        waiting = waiting.exclude(author_id=scope.user_id)
+    return waiting.filter(condition).count()
+
+
 def exemplars(user: Any) -> QuerySet[Reflection]:
     return reflection_list(user).filter(is_exemplar=True)
 
@@ -161,7 +235,6 @@ def material_list(user: Any) -> QuerySet[Material]:
         Material.objects.visible_to(user)
         .select_related("organisation")
         .prefetch_related("topics")
-        .annotate(n_assignments=Count("assignments", distinct=True))
         .order_by("-created_at", "-pk")
     )
 
@@ -281,33 +354,43 @@ class Archive:
 
 
 def archive_for(user: User, year: int, *, membership: Membership | None = None) -> Archive:
-    """Everything of ``user``'s study in ``year``: ten queries whatever the record count."""
+    """Everything of ``user``'s study in ``year``: nine queries whatever the record count."""
     from assessment.selectors import contest_results_for, shuxue_results_for
     from meetings.selectors import attended_meetings
 
     if membership is None:
         membership = Membership.objects.for_list().get(user=user)
-    plan = StudyPlan.objects.filter(user=user, year=year).select_related("reviewed_by").first()
+    # One plan a year: no ordering (the default one joins the member and the branch).
+    plan = (
+        StudyPlan.objects.filter(user=user, year=year)
+        .select_related("reviewed_by")
+        .order_by("pk")
+        .first()
+    )
     counted = StudyLog.objects.filter(user=user, studied_on__year=year, status__in=COUNTED)
+    # Minutes by method and by topic from one grouped query.
+    method_minutes: dict[str, int] = {}
+    topic_minutes: dict[str | None, int] = {}
+    for row in counted.values("method", "topic__name").annotate(t=Sum("minutes")).order_by():
+        method_minutes[row["method"]] = method_minutes.get(row["method"], 0) + row["t"]
+        topic_minutes[row["topic__name"]] = topic_minutes.get(row["topic__name"], 0) + row["t"]
     methods = dict(StudyForm.choices)
     by_method = [
-        (str(methods.get(row["method"], row["method"])), row["t"])
-        for row in counted.values("method").annotate(t=Sum("minutes")).order_by("method")
+        (str(methods.get(method, method)), minutes)
+        for method, minutes in sorted(method_minutes.items())
     ]
     by_topic = [
-        (row["topic__name"] or "—", row["t"])
-        for row in counted.values("topic__name").annotate(t=Sum("minutes")).order_by("-t")
+        (name or "—", minutes)
+        for name, minutes in sorted(topic_minutes.items(), key=lambda item: -item[1])
     ]
-    total = sum(t for _m, t in by_method)
+    total = sum(method_minutes.values())
     materials_read = list(
         MaterialRead.objects.filter(user=user, read_at__year=year)
         .select_related("material")
         .order_by("read_at")
     )
     reflections = list(
-        Reflection.objects.filter(author=user, submitted_at__year=year)
-        .select_related("material", "topic")
-        .order_by("submitted_at")
+        Reflection.objects.filter(author=user, submitted_at__year=year).order_by("submitted_at")
     )
     reports = list(
         ResearchReport.objects.filter(authors=user, created_at__year=year).order_by("created_at")

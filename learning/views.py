@@ -19,7 +19,8 @@ from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 from openpyxl import Workbook
 
-from learning import access, selectors, services
+from learning import access, rows, selectors, services
+from learning.counting import Counted
 from learning.forms import (
     ActivityForm,
     AdoptionForm,
@@ -123,19 +124,17 @@ def home(request: AuthedRequest) -> HttpResponse:
     scope = scope_for(request.user)
     context: dict[str, Any] = {"year": year, "scope": scope}
     if scope.is_member:
-        context["study"] = selectors.my_study(request.user, year)
+        study = context["study"] = selectors.my_study(request.user, year)
+        context["assignment_rows"] = rows.assignment_rows(study.assignments)
+        context["reflection_rows"] = rows.own_reflection_rows(study.reflections)
         context["log_form"] = StudyLogForm(materials=_visible_materials(request.user))
     if scope.manage_paths or scope.is_superuser:
-        context["waiting_plans"] = (
-            selectors.study_plan_list(request.user, year)
-            .filter(status=ReviewStatus.SUBMITTED)
-            .count()
+        context["waiting_plans"] = selectors.plan_count(
+            request.user,
+            selectors.study_plan_list(request.user, year).filter(status=ReviewStatus.SUBMITTED),
+            key=f"list|{year}|{ReviewStatus.SUBMITTED}",
         )
-        context["waiting_reflections"] = (
-            selectors.reflection_list(request.user)
-            .filter(status=Reflection.Status.SUBMITTED)
-            .count()
-        )
+        context["waiting_reflections"] = selectors.waiting_reflection_count(request.user, own=True)
         context["waiting_logs"] = selectors.flagged_logs(request.user).count()
     return render(request, "learning/home.html", context)
 
@@ -254,13 +253,15 @@ def study_plan_list(request: AuthedRequest) -> HttpResponse:
     form = FilterForm(request.GET or None, statuses=ReviewStatus.choices)
     year = timezone.localdate().year
     plans = selectors.study_plan_list(request.user, year)
+    status = q = ""
     if form.is_valid():
         year = form.cleaned_data["year"] or year
         plans = selectors.study_plan_list(request.user, year)
-        if form.cleaned_data["status"]:
-            plans = plans.filter(status=form.cleaned_data["status"])
-        if form.cleaned_data["q"]:
-            plans = plans.filter(user__name__icontains=form.cleaned_data["q"])
+        status, q = form.cleaned_data["status"], form.cleaned_data["q"]
+        if status:
+            plans = plans.filter(status=status)
+        if q:
+            plans = plans.filter(user__name__icontains=q)
     if request.GET.get("export") == "xlsx":
         return xlsx_response(
             _xlsx(
@@ -287,10 +288,15 @@ def study_plan_list(request: AuthedRequest) -> HttpResponse:
             ),
             f"个人学习计划-{year}.xlsx",
         )
+    listed: Any = plans
+    if not q:  # names are not stamped: a search by name is counted each time
+        count = selectors.plan_count(request.user, plans, key=f"list|{year}|{status}")
+        listed = Counted(plans, count)
+    page = paginate(request, listed)
     return render(
         request,
         "learning/plan_list.html",
-        {"form": form, "page": paginate(request, plans), "year": year},
+        {"form": form, "page": page, "rows": rows.plan_rows(page), "year": year},
     )
 
 
@@ -352,6 +358,16 @@ def study_log_decide(request: AuthedRequest, pk: int) -> HttpResponse:
 
 
 REFLECTION_STATUSES = Reflection.Status.choices
+REFLECTION_ROW_FIELDS = (
+    "title",
+    "status",
+    "grade",
+    "is_exemplar",
+    "originality_flagged",
+    "created_at",
+    "author__name",
+    "organisation__name",
+)
 
 
 @login_required
@@ -398,10 +414,18 @@ def reflection_list(request: AuthedRequest) -> HttpResponse:
             ),
             f"学习体会-{timezone.localdate():%Y%m%d}.xlsx",
         )
+    # The page shows titles, flags and names: the bodies, the matches and the materials'
+    # texts stay in the database (a page of them made PostgreSQL plan a parallel scan).
+    listed = (
+        reflections.select_related(None)
+        .select_related("author", "organisation")
+        .only(*REFLECTION_ROW_FIELDS)
+    )
+    page = paginate(request, listed)
     return render(
         request,
         "learning/reflection_list.html",
-        {"form": form, "page": paginate(request, reflections)},
+        {"form": form, "page": page, "rows": rows.reflection_rows(page)},
     )
 
 
@@ -597,12 +621,14 @@ def material_list(request: AuthedRequest) -> HttpResponse:
             materials = materials.filter(title__icontains=form.cleaned_data["q"])
     if request.GET.get("topic", "").isdigit():
         materials = materials.filter(topics__id=int(request.GET["topic"]))
+    page = paginate(request, materials)
     return render(
         request,
         "learning/material_list.html",
         {
             "form": form,
-            "page": paginate(request, materials),
+            "page": page,
+            "rows": rows.material_rows(page),
             "topics": topics,
             "can_file": scope_for(request.user).manages or scope_for(request.user).oversees,
         },

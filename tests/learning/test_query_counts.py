@@ -151,8 +151,8 @@ CASES = [
         "learning:home",
         [],
         "",
-        4 + 7,
-        "plan, totals, logs, reflections, assignments, materials + topics for the log form",
+        4 + 6,
+        "plan, totals, reflections, assignments, materials + topics for the log form",
     ),
     ("member", "learning:logs", [], "", 4 + 4, "count + page + materials + topics for the form"),
     (
@@ -160,8 +160,8 @@ CASES = [
         "learning:archive",
         ["member"],
         "?year=2026",
-        4 + 11,
-        "membership, plan, by method, by topic, reads, reflections, reports, activities, "
+        4 + 10,
+        "membership, plan, minutes by method and topic, reads, reflections, reports, activities, "
         "meetings attended, contests, 述学 results",
     ),
 ]
