@@ -6,7 +6,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from meetings.selectors import due_for, managed_branches, upcoming_for
+from meetings.selectors import due_for_cached, managed_branches, upcoming_for
 from portal.dashboard import Card
 
 
@@ -15,7 +15,7 @@ def cards(user: Any, scope: Any) -> list[Card]:
     if scope.manage_paths and not scope.is_superuser:
         # One branch for almost every secretary; a handful at most for anyone else.
         branches = list(managed_branches(user)[:5])
-        due = [(branch, due_for(branch)) for branch in branches]
+        due = due_for_cached(branches)
         result.append(Card("meetings/_card_due.html", {"due": due}, order=10))
     if scope.is_member:
         upcoming = list(upcoming_for(user, since=timezone.now())[:5])

@@ -122,6 +122,25 @@ def test_dashboard_shows_what_is_due(as_user, world, frozen):
     assert "支委会" in response.content.decode()
 
 
+def test_home_due_card_is_cached_and_shows_a_new_record_at_once(as_user, world, frozen):
+    client = as_user(world.secretary)
+    home = reverse("portal:home")
+
+    def due_kinds():
+        ((_branch, items),) = client.get(home).context["cards"][0].context["due"]
+        return {i.kind for i in items}
+
+    assert Meeting.Kind.THEMED_PARTY_DAY in due_kinds()  # computed, then cached
+    record(
+        world.branch,
+        Meeting.Kind.THEMED_PARTY_DAY,
+        when=at(2026, 6, 2),
+        by=world.secretary,
+        status="submitted",
+    )
+    assert Meeting.Kind.THEMED_PARTY_DAY not in due_kinds()  # the stamp moved
+
+
 def test_member_dashboard_lists_upcoming_meetings(as_user, world, frozen):
     record(
         world.branch,
