@@ -7,8 +7,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import Any
 
+from django.core.cache import cache
 from django.db.models import Case, Count, Q, QuerySet, When
 
+from portal import stamps
 from portal.models import Membership, Organisation, Position
 from portal.scoping import scope_for
 
@@ -24,13 +26,19 @@ class TreeRow:
         return self.organisation.depth - 1
 
 
+# Member counts are kept under the change stamps of memberships and the tree (a new member,
+# a transfer or a moved branch shows at once); the expiry only bounds the cache's size.
+MEMBER_COUNTS_SECONDS = 600
+
+
 def member_counts(organisations: list[Organisation]) -> dict[str, tuple[int, int]]:
     """{path: (direct members, members in the whole subtree)} for ``organisations``.
 
-    Members are counted per branch id and per group id (index-only scans, no join: joining
-    50,000 memberships to their organisations' paths cost 36 ms for a province, this costs
-    a few); subtree totals are summed up the ancestor paths in Python, which costs
-    (branches × depth), not (members). Two queries.
+    The counts of the outermost subtrees shown are computed once per change of memberships
+    or the tree and kept in the cache (portal/stamps.py): one query when cached, three when
+    not. Computing them counts members per branch id (and group id, when groups are
+    listed): index-only scans, no join (joining 50,000 memberships to their organisations'
+    paths cost 36 ms for a province), summed up the ancestor paths in Python.
     """
     if not organisations:
         return {}
@@ -39,34 +47,45 @@ def member_counts(organisations: list[Organisation]) -> dict[str, tuple[int, int
     for path in sorted({o.path for o in organisations}):
         if not any(path.startswith(p) for p in outer):
             outer.append(path)
+    with_groups = any(o.kind == Organisation.Kind.GROUP for o in organisations)
+    stamped = stamps.read(["portal_membership", "portal_organisation"])
+    key = f"portal:member-counts:{','.join(outer)}:{with_groups}:{stamped}"
+    counted: tuple[dict[str, int], dict[str, int]] | None = cache.get(key)
+    if counted is None:
+        counted = _count_members(outer, with_groups=with_groups)
+        cache.set(key, counted, MEMBER_COUNTS_SECONDS)
+    direct, total = counted
+    return {o.path: (direct.get(o.path, 0), total.get(o.path, 0)) for o in organisations}
+
+
+def _count_members(outer: list[str], *, with_groups: bool) -> tuple[dict[str, int], dict[str, int]]:
+    """({path: direct members}, {path: members in its subtree}) for every organisation in
+    the subtrees at ``outer``: two queries."""
     subtree = Q(*[Q(path__startswith=p) for p in outer], _connector=Q.OR)
-    branch_paths = dict(
-        Organisation.objects.filter(subtree)
-        .exclude(kind=Organisation.Kind.GROUP)
-        .values_list("pk", "path")
-    )
+    organisations = Organisation.objects.filter(subtree)
+    if not with_groups:
+        organisations = organisations.exclude(kind=Organisation.Kind.GROUP)
+    paths = dict(organisations.values_list("pk", "path"))
     # Grouping by group too costs a hash over every member: only when groups are listed.
-    groups = {o.pk for o in organisations if o.kind == Organisation.Kind.GROUP}
-    fields = ("branch_id", "group_id") if groups else ("branch_id",)
+    fields = ("branch_id", "group_id") if with_groups else ("branch_id",)
     rows = (
-        Membership.objects.filter(branch_id__in=list(branch_paths))
+        Membership.objects.filter(branch_id__in=list(paths))
         .values_list(*fields)
         .annotate(n=Count("*"))
         .order_by()
     )
-    group_paths = {o.pk: o.path for o in organisations if o.pk in groups}
     direct: Counter[str] = Counter()
     total: Counter[str] = Counter()
     steplen = Organisation.steplen
     for row in rows:
-        branch_path, n = branch_paths[row[0]], row[-1]
+        branch_path, n = paths[row[0]], row[-1]
         direct[branch_path] += n
         for depth in range(1, len(branch_path) // steplen + 1):
             total[branch_path[: depth * steplen]] += n
-        if groups and row[1] in group_paths:
-            direct[group_paths[row[1]]] += n
-            total[group_paths[row[1]]] += n
-    return {o.path: (direct[o.path], total[o.path]) for o in organisations}
+        if with_groups and row[1] in paths:
+            direct[paths[row[1]]] += n
+            total[paths[row[1]]] += n
+    return dict(direct), dict(total)
 
 
 def organisation_tree(organisations: QuerySet[Organisation]) -> list[TreeRow]:

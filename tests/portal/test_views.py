@@ -121,8 +121,8 @@ def test_healthz_reports_database(client, db):
 def test_tree_page_query_count(as_user, big_world, django_assert_num_queries):
     client = as_user(big_world.committee_user)
     # session, user, scope positions, scope membership, page count, organisations, member
-    # counts (the subtree's branch paths, then counts by branch and group)
-    with django_assert_num_queries(8):
+    # counts (change stamps; not cached yet: the subtree's paths, counts by branch and group)
+    with django_assert_num_queries(9):
         response = client.get(reverse("portal:organisations"))
     assert len(response.context["rows"]) >= 27
 
@@ -133,8 +133,9 @@ def test_branch_page_query_count(as_user, big_world, django_assert_num_queries):
     for k in range(10):
         member_of(target, username=f"extra{k}")
     # session, user, organisation, scope positions, scope membership, ancestors, officers,
-    # children, children's member counts, filter's organisation choices, page count, page rows
-    with django_assert_num_queries(12):
+    # children, children's member counts (stamps, paths, counts), the member total, filter's
+    # organisation choices, page count, page rows
+    with django_assert_num_queries(14):
         response = client.get(reverse("portal:organisation", args=[target.pk]))
     assert len(response.context["page"]) == 13
 
@@ -151,10 +152,10 @@ def test_member_list_query_count(as_user, big_world, django_assert_num_queries):
 def test_committee_dashboard_query_count(as_user, big_world, django_assert_num_queries):
     client = as_user(big_world.committee_user)
     # session, user, scope positions, scope membership, own membership, branch officers,
-    # committee tree, its member counts (branch paths, counts by branch), own positions;
+    # committee tree, its member counts (stamps, branch paths, counts by branch), own positions;
     # then the apps' cards: overdue tasks (1), reviews waiting (the plans' change stamps and
     # 3 counts), own study plan and hours (2), open contests (1), next meetings (1)
-    with django_assert_num_queries(19):
+    with django_assert_num_queries(20):
         response = client.get(reverse("portal:home"))
     assert len(response.context["dashboard"].committee_rows) >= 14
 
@@ -191,3 +192,19 @@ def test_healthz_reports_a_live_broker(client, db, settings):
         app.conf.task_always_eager = True
     assert response.status_code == 200
     assert response.json() == {"database": "ok", "broker": "ok"}
+
+
+def test_member_counts_are_cached_and_show_a_new_member_at_once(
+    as_user, big_world, django_assert_num_queries
+):
+    from portal.selectors import member_counts
+
+    top = big_world.committee
+    shown = list(Organisation.objects.filter(path__startswith=top.path, depth__lte=2))
+    before = member_counts(shown)[top.path]
+    with django_assert_num_queries(1):  # cached: the change stamps only
+        assert member_counts(shown)[top.path] == before
+    b = Organisation.objects.get(name="扩展第3党支部")
+    member_of(b, username="newcomer")
+    assert member_counts(shown)[top.path] == (before[0], before[1] + 1)
+    assert member_counts([b])[b.path][0] == 4
