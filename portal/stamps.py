@@ -18,9 +18,11 @@ database built without migrations has them too.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 from typing import Any
 
+from django.core.signals import request_finished, request_started
 from django.db import connection, connections
 
 TRACKED: set[str] = set()
@@ -95,15 +97,45 @@ def uninstall(schema_editor: Any, tables: Sequence[str]) -> None:
                 schema_editor.execute(f"DROP TRIGGER IF EXISTS portal_changestamp_{table}_{event}")
 
 
-def read(tables: Sequence[str]) -> str:
-    """The stamps of ``tables`` as one string. A table without a stamp row reads as 0: rows
-    are made when a table is stamped and only a test database's flush removes them (tests
-    start with an empty cache)."""
+# Within one request every stamp is read once: the first read fetches all the tracked
+# tables' stamps in one query. A snapshot a few milliseconds older than the rows read after
+# it can only key newer data under an older stamp, never older data under a newer one.
+_request = threading.local()
+
+
+def _request_started(**kwargs: Any) -> None:
+    _request.stamps = {}
+
+
+def _request_finished(**kwargs: Any) -> None:
+    _request.stamps = None
+
+
+request_started.connect(_request_started)
+request_finished.connect(_request_finished)
+
+
+def _fetch(tables: Sequence[str]) -> dict[str, int]:
     placeholders = ", ".join(["%s"] * len(tables))
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT name, value FROM portal_changestamp WHERE name IN ({placeholders})",  # noqa: S608
             list(tables),
         )
-        values = dict(cursor.fetchall())
+        return dict(cursor.fetchall())
+
+
+def read(tables: Sequence[str]) -> str:
+    """The stamps of ``tables`` as one string. A table without a stamp row reads as 0: rows
+    are made when a table is stamped and only a test database's flush removes them (tests
+    start with an empty cache). One query, or none if this request has read stamps."""
+    memo: dict[str, int] | None = getattr(_request, "stamps", None)
+    if memo is None:
+        values = _fetch(tables)
+    else:
+        if not memo:
+            # Every tracked table at once; an untracked one has no stamp (reads as 0).
+            memo.update(_fetch(sorted(TRACKED | set(tables))))
+            memo.setdefault("", 0)  # marks the memo as fetched even if no row came back
+        values = memo
     return ".".join(str(values.get(table, 0)) for table in tables)

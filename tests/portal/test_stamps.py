@@ -59,3 +59,19 @@ def test_a_missing_stamp_reads_as_zero(world):
     ChangeStamp.objects.filter(name="portal_organisation").delete()
     assert stamps.read(TREE) == "0"
     assert stamps.read([*TREE, "no_such_table"]) == "0.0"
+
+
+def test_a_request_reads_the_stamps_once(world, django_assert_num_queries):
+    from django.core.signals import request_finished, request_started
+
+    request_started.send(sender=None)
+    try:
+        with django_assert_num_queries(1):
+            first = stamps.read(TREE)
+            assert stamps.read(["portal_membership", *TREE]).endswith(first)
+    finally:
+        request_finished.send(sender=None)
+    # outside a request every read asks the database: a write shows at once
+    Organisation.objects.update(name=models_name_unchanged())
+    with django_assert_num_queries(1):
+        assert stamps.read(TREE) != first
