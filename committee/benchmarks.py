@@ -1,89 +1,14 @@
-"""Benchmarks of the committee's work at province scale (``manage.py benchmark``).
-
-The scorecard build and the quarterly evaluation report belong to ``scorecards/``, which had
-no ``benchmarks.py`` when these were written; they are registered here and call the
-scorecards app's own services (the same path as its Celery tasks and ``python -m
-scorecards.bench``). Move them to ``scorecards/benchmarks.py`` once that exists.
-"""
+"""Benchmarks of the committee's 目标责任 work at province scale (``manage.py benchmark``)."""
 
 from __future__ import annotations
 
-import datetime
 from typing import Any
 
-from django.conf import settings
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
-from django.utils import translation
-
 from bench.pages import time_page
-from portal.bench import Timer, benchmark
-from portal.models import Organisation, Position
-
-
-def _province() -> tuple[Organisation, Any]:
-    root = Organisation.objects.get(code="PROV")
-    post = (
-        Position.objects.current()
-        .filter(organisation=root, title=Position.Title.COMMITTEE_MEMBER)
-        .select_related("user")
-        .first()
-    )
-    if post is None:
-        raise RuntimeError("No committee member on the province root: seed_demo --scale province")
-    return root, post.user
+from portal.bench import benchmark, province_committee
 
 
 @benchmark("落实情况一览表, province committee (page)", target="< 150 ms")
 def assignment_table_page() -> dict[str, Any]:
-    _root, user = _province()
+    _root, user = province_committee()
     return time_page(user, "/committee/assignments/")
-
-
-@benchmark("scorecards: build all for a quarter (1,000 branches)", target="< 60 s")
-def scorecards_build() -> dict[str, Any]:
-    from scorecards.quarters import Quarter
-    from scorecards.services import scorecard_build_request, scorecard_build_run
-
-    root, _user = _province()
-    period = Quarter.current().previous()
-    figures: dict[str, Any] = {"quarter": period.code}
-    for run in (1, 2):
-        with CaptureQueriesContext(connection) as queries, Timer() as timer:
-            build = scorecard_build_request(committee=root, period=period)
-            build = scorecard_build_run(build_id=build.pk)
-        label = "first" if run == 1 else "again"
-        figures[f"{label} s"] = round(timer.seconds, 1)
-        figures[f"{label} queries"] = len(queries)
-        figures["status"] = build.status
-    figures["peak MB"] = round(timer.peak_mb)
-    return figures
-
-
-@benchmark("scorecards: quarterly evaluation report (data + .xlsx + .docx)", target="< 120 s")
-def quarterly_report() -> dict[str, Any]:
-    from scorecards.quarters import Quarter
-    from scorecards.reports import report_docx, report_xlsx
-    from scorecards.selectors import report_data
-
-    root, _user = _province()
-    period = Quarter.current().previous()
-    with translation.override(settings.LANGUAGE_CODE):
-        with CaptureQueriesContext(connection) as queries, Timer() as data_timer:
-            data = report_data(root, period)
-        with Timer() as xlsx_timer:
-            xlsx = report_xlsx(data)
-        with Timer() as docx_timer:
-            docx = report_docx(data)
-    return {
-        "quarter": period.code,
-        "data s": round(data_timer.seconds, 1),
-        "queries": len(queries),
-        "xlsx s": round(xlsx_timer.seconds, 1),
-        "docx s": round(docx_timer.seconds, 1),
-        "total s": round(data_timer.seconds + xlsx_timer.seconds + docx_timer.seconds, 1),
-        "xlsx KB": len(xlsx) // 1024,
-        "docx KB": len(docx) // 1024,
-        "peak MB": round(docx_timer.peak_mb),
-        "at": datetime.datetime.now().isoformat(timespec="seconds"),
-    }

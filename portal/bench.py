@@ -48,3 +48,19 @@ class Timer:
     def __exit__(self, *exc: object) -> None:
         self.seconds = time.perf_counter() - self._start
         self.peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def province_committee() -> tuple[Any, Any]:
+    """(the province root, a committee member of it) of ``seed_demo --scale province``."""
+    from portal.models import Organisation, Position
+
+    root = Organisation.objects.get(code="PROV")
+    post = (
+        Position.objects.current()
+        .filter(organisation=root, title=Position.Title.COMMITTEE_MEMBER)
+        .select_related("user")
+        .first()
+    )
+    if post is None:
+        raise RuntimeError("No committee member on the province root: seed_demo --scale province")
+    return root, post.user
