@@ -26,6 +26,10 @@ from django.db.models import Q
 from portal.models import Membership, Organisation, Position
 
 _CACHE_ATTR = "_portal_scope"
+# The rows the scope was read from, kept beside it for pages that show them (the home page
+# lists the user's posts and membership): no second query for the same rows.
+_POSITIONS_ATTR = "_portal_scope_positions"
+_MEMBERSHIP_ATTR = "_portal_scope_membership"
 
 BRANCH_OFFICER_TITLES = frozenset(
     {
@@ -171,8 +175,27 @@ def scope_for(user: Any) -> Scope:
 
 def forget_scope(user: Any) -> None:
     """Drop the cached scope (after a position or membership of ``user`` changed)."""
-    if hasattr(user, _CACHE_ATTR):
-        delattr(user, _CACHE_ATTR)
+    for attr in (_CACHE_ATTR, _POSITIONS_ATTR, _MEMBERSHIP_ATTR):
+        if hasattr(user, attr):
+            delattr(user, attr)
+
+
+def own_positions(user: Any) -> list[Position]:
+    """The user's current posts with their organisations (read with the scope)."""
+    scope_for(user)
+    found = getattr(user, _POSITIONS_ATTR, None)
+    if found is None:
+        found = list(Position.objects.current().filter(user=user).select_related("organisation"))
+    return list(found)
+
+
+def own_membership(user: Any) -> Membership | None:
+    """The user's membership with branch and group (read with the scope)."""
+    scope_for(user)
+    if hasattr(user, _MEMBERSHIP_ATTR):
+        found: Membership | None = getattr(user, _MEMBERSHIP_ATTR)
+        return found
+    return Membership.objects.for_list().filter(user=user).first()
 
 
 def _build_scope(user: Any) -> Scope:
@@ -183,13 +206,11 @@ def _build_scope(user: Any) -> Scope:
     nodes: set[str] = set()
     groups: set[str] = set()
     held: set[str] = set()
-    # Query 1: the user's current positions with their organisations' paths and kinds.
-    positions = (
-        Position.objects.current()
-        .filter(user=user)
-        .values_list("title", "organisation__path", "organisation__kind")
-    )
-    for title, path, kind in positions:
+    # Query 1: the user's current positions with their organisations.
+    positions = list(Position.objects.current().filter(user=user).select_related("organisation"))
+    setattr(user, _POSITIONS_ATTR, positions)
+    for post in positions:
+        title, path, kind = post.title, post.organisation.path, post.organisation.kind
         held.add(path)
         if kind in (Organisation.Kind.COMMITTEE, Organisation.Kind.GENERAL_BRANCH):
             oversee.add(path)
@@ -199,13 +220,14 @@ def _build_scope(user: Any) -> Scope:
         elif kind == Organisation.Kind.GROUP and title == Position.Title.GROUP_LEADER:
             manage.add(path)
             groups.add(path)
-    # Query 2: the user's own membership.
-    membership = (
-        Membership.objects.filter(user=user)
-        .values_list("branch_id", "branch__path", "group__path")
-        .first()
-    )
-    branch_id, branch_path, group_path = membership or (None, "", "")
+    # Query 2: the user's own membership, with branch and group.
+    own = Membership.objects.select_related("branch", "group").filter(user=user).first()
+    if own is not None:
+        own.user = user
+    setattr(user, _MEMBERSHIP_ATTR, own)
+    branch_id = own.branch_id if own else None
+    branch_path = own.branch.path if own else ""
+    group_path = own.group.path if own and own.group else ""
     return Scope(
         user_id=user.pk,
         oversee_paths=frozenset(oversee),

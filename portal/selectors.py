@@ -12,7 +12,7 @@ from django.db.models import Case, Count, Q, QuerySet, When
 
 from portal import stamps
 from portal.models import Membership, Organisation, Position
-from portal.scoping import scope_for
+from portal.scoping import own_membership, own_positions, scope_for
 
 
 @dataclass
@@ -180,9 +180,7 @@ def filter_choices(organisations: list[Organisation], empty_label: Any) -> list[
 def dashboard_for(user: Any) -> Dashboard:
     """What the home page shows each role; a fixed number of queries whatever the tree size."""
     scope = scope_for(user)
-    membership = (
-        Membership.objects.for_list().filter(user=user).first() if scope.is_member else None
-    )
+    membership = own_membership(user) if scope.is_member else None
     officers: list[Position] = []
     if membership is not None:
         officers = list(current_officers(membership.branch))
@@ -199,7 +197,7 @@ def dashboard_for(user: Any) -> Dashboard:
         managed_rows = organisation_tree(
             Organisation.objects.filter(scope.organisations_q(manage=True))
         )
-    positions = list(Position.objects.current().filter(user=user).select_related("organisation"))
+    positions = own_positions(user)
     return Dashboard(scope, membership, officers, committee_rows, managed_rows, positions)
 
 
