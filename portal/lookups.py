@@ -13,12 +13,16 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Field, ForeignObject, Lookup
+from django.db.models.sql.query import Query
 
 
 class AnyOf(Lookup):  # type: ignore[type-arg]
     lookup_name = "any_of"
 
     def get_prep_lookup(self) -> Any:
+        # As IN does: the subquery's ordering (a model's default one included) is only cost.
+        if isinstance(self.rhs, Query):
+            self.rhs.clear_ordering(clear_default=True)
         return self.rhs
 
     def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:

@@ -161,3 +161,14 @@ def test_any_of_finds_the_same_rows_as_in(world):
     assert set(Membership.objects.filter(branch__any_of=branches)) == set(
         Membership.objects.filter(branch__in=branches)
     )
+
+
+@pytest.mark.django_db
+def test_any_of_drops_the_subquerys_ordering(world):
+    # Attendance is ordered by default (by meeting, guest, name): inside the subquery that
+    # ordering joined two tables and sorted for nothing.
+    from meetings.models import Attendance
+
+    mine = Attendance.objects.filter(user=world.member).values("meeting_id")
+    sql = str(Meeting.objects.filter(pk__any_of=mine).order_by().query)
+    assert "ORDER BY" not in sql
