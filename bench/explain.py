@@ -24,6 +24,7 @@ def main() -> None:
 
     from assessment import selectors as assessment_selectors
     from assessment.models import Contest
+    from committee import caching
     from committee import selectors as committee_selectors
     from learning import selectors as learning_selectors
     from meetings import selectors as meeting_selectors
@@ -56,9 +57,13 @@ def main() -> None:
             .order_by()
         ),
         "a member's upcoming meetings (home page)": meeting_selectors.upcoming_for(member),
-        "落实情况一览表, first page (province committee)": committee_selectors.assignment_table(
-            committee_user
-        )[:25],
+        # The page reads only its own tasks' rows (AssignmentTable pages over tasks).
+        "落实情况一览表, first page (province committee)": committee_selectors.AssignmentTable(
+            committee_user,
+            committee_selectors.assignment_table(committee_user),
+            caching.fingerprint(),
+            (),
+        )[0:25]._query,
         "学习体会 list, first page (a branch secretary)": learning_selectors.reflection_list(
             secretary
         )[:25],
