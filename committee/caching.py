@@ -67,23 +67,6 @@ def fingerprint_counting(rows: QuerySet[Any] | None) -> tuple[str, int]:
     return digest, count
 
 
-class Counted:
-    """``rows`` with their number known beforehand, for a ``Paginator`` (no count query)."""
-
-    def __init__(self, rows: QuerySet[Any], count: int) -> None:
-        self.rows = rows
-        self._count = count
-
-    def count(self) -> int:
-        return self._count
-
-    def __len__(self) -> int:
-        return self._count
-
-    def __getitem__(self, key: Any) -> Any:
-        return self.rows[key]
-
-
 # Part of every key: change it when what a cached value holds or means changes.
 VERSION = 1
 

@@ -26,7 +26,7 @@ from committee.forms import (
 from committee.models import Post, Task
 from portal.models import Organisation
 from portal.scoping import scope_for
-from portal.views import paginate, xlsx_response
+from portal.views import Counted, paginate, xlsx_response
 
 # --- 目标责任 --------------------------------------------------------------------------------
 
@@ -45,7 +45,7 @@ def task_list(request: HttpRequest) -> HttpResponse:
         "mine_key": caching.key("mine", caching.scope_key(scope), today, stamp),
     }
     if tasks is not None:
-        page = paginate(request, caching.Counted(tasks, count), per_page=20)
+        page = paginate(request, Counted(tasks, count), per_page=20)
         context["page"] = page
         context["tasks_key"] = caching.key(
             "tasks", caching.scope_key(scope), page.number, today, stamp
@@ -141,7 +141,7 @@ def assignment_matrix(request: HttpRequest) -> HttpResponse:
         raise Http404(_("No such page."))
     tasks_issued = selectors.task_list(request.user, progress=False)
     stamp, count = caching.fingerprint_counting(tasks_issued)
-    page = paginate(request, caching.Counted(tasks_issued, count), per_page=10)
+    page = paginate(request, Counted(tasks_issued, count), per_page=10)
     # Read only when the table is not in the cache (or for the spreadsheet).
     tasks: Any = SimpleLazyObject(lambda: list(page))
     rows: Any = SimpleLazyObject(lambda: selectors.task_matrix(list(tasks)))

@@ -59,24 +59,3 @@ def cached_count(queryset: QuerySet[Any], *, tables: tuple[str, ...], key: str) 
         count = queryset.count()
         cache.set(cache_key, count, CACHE_SECONDS)
     return count
-
-
-class Counted:
-    """A queryset with its count already known, for the paginator."""
-
-    def __init__(self, queryset: QuerySet[Any], count: int) -> None:
-        self.queryset = queryset
-        self._count = count
-        self.ordered = queryset.ordered
-
-    def count(self) -> int:
-        return self._count
-
-    def __len__(self) -> int:
-        return self._count
-
-    def __getitem__(self, index: Any) -> Any:
-        return self.queryset[index]
-
-    def __iter__(self) -> Any:
-        return iter(self.queryset)

@@ -20,7 +20,6 @@ from django.views.decorators.http import require_POST
 from openpyxl import Workbook
 
 from learning import access, rows, selectors, services
-from learning.counting import Counted
 from learning.forms import (
     ActivityForm,
     AdoptionForm,
@@ -55,7 +54,7 @@ from portal.access import membership_for_user
 from portal.models import Membership, Organisation, User
 from portal.scoping import scope_for
 from portal.uploads import suffix_of
-from portal.views import paginate, xlsx_response
+from portal.views import Counted, paginate, xlsx_response
 
 
 class AuthedRequest(HttpRequest):

@@ -85,6 +85,28 @@ class LazyList:
         return self.items[index]
 
 
+class Counted:
+    """Rows whose number is already known (kept in the cache, say), for :func:`paginate`:
+    the paginator takes the number instead of counting."""
+
+    def __init__(self, rows: Any, count: int) -> None:
+        self.rows = rows
+        self._count = count
+        self.ordered = getattr(rows, "ordered", True)
+
+    def count(self) -> int:
+        return self._count
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __getitem__(self, index: Any) -> Any:
+        return self.rows[index]
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self.rows)
+
+
 class CappedPaginator(Paginator):
     """A paginator that counts a queryset up to ``limit`` rows at most.
 

@@ -18,6 +18,12 @@ def query_with(context: dict[str, Any], **changes: Any) -> str:
     return str(query.urlencode())
 
 
+@register.simple_tag(takes_context=True)
+def page_query(context: dict[str, Any], param: str, number: int) -> str:
+    """The current query string with the page parameter ``param`` set to ``number``."""
+    return str(query_with(context, **{param or "page": number}))
+
+
 @register.simple_tag
 def filter_field(bound: BoundField) -> SafeString:
     """A list page's filter field with crispy-forms' Bootstrap 5 markup (label, control,
