@@ -141,16 +141,18 @@ def seed_province(
         return org_id - 1
 
     root_path = segment(roots + 1)
+    # Every city committee gets branches: a small province has fewer cities.
+    cities = CITIES[: max(1, min(len(CITIES), branches))]
     per_city = [
-        branches // len(CITIES) + (1 if i < branches % len(CITIES) else 0)
-        for i in range(len(CITIES))
+        branches // len(cities) + (1 if i < branches % len(cities) else 0)
+        for i in range(len(cities))
     ]
     context = ProvinceContext(
-        root_id=add(root_path, "中国人民银行某省分行党委", "committee", len(CITIES), "PROV")
+        root_id=add(root_path, "中国人民银行某省分行党委", "committee", len(cities), "PROV")
     )
     context.committee_ids.append(context.root_id)
     branch_paths: dict[int, str] = {}
-    for c, city in enumerate(CITIES, start=1):
+    for c, city in enumerate(cities, start=1):
         city_path = root_path + segment(c)
         count = per_city[c - 1]
         # A fifth of a city's branches sit under one 党总支, as county sub-branches do.
