@@ -32,7 +32,9 @@ def test_every_kind_of_write_moves_the_stamp(world):
     Organisation.objects.filter(name="新支部").update(name="新支部二")  # a bulk update
     seen.append(stamps.read(TREE))
     with connection.cursor() as cursor:  # raw SQL
-        cursor.execute("UPDATE portal_organisation SET name = name || '' WHERE id = %s", [1])
+        cursor.execute(
+            "UPDATE portal_organisation SET name = name || '' WHERE id = %s", [world.branch.pk]
+        )
     seen.append(stamps.read(TREE))
     Organisation.objects.filter(name="新支部二").delete()
     seen.append(stamps.read(TREE))

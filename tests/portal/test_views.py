@@ -134,8 +134,8 @@ def test_branch_page_query_count(as_user, big_world, django_assert_num_queries):
         member_of(target, username=f"extra{k}")
     # session, user, organisation, scope positions, scope membership, ancestors, officers,
     # children, children's member counts (stamps, paths, counts), the member total, filter's
-    # organisation choices, page count, page rows
-    with django_assert_num_queries(14):
+    # organisation choices, page count, page rows, the branch's commendations
+    with django_assert_num_queries(15):
         response = client.get(reverse("portal:organisation", args=[target.pk]))
     assert len(response.context["page"]) == 13
 

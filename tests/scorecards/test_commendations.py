@@ -164,3 +164,32 @@ def test_the_template_tag_lists_confirmed_commendations(confirmed):
         Context({"org": confirmed.sibling_branch})
     )
     assert "学习型党支部" not in empty
+
+
+def test_the_organisation_and_member_pages_show_commendations(as_user, confirmed):
+    from django.urls import reverse
+
+    commendations_propose(committee=confirmed.committee, period=Q3)
+    branch_award = Commendation.objects.get(kind="learning_branch")
+    commendation_decide(commendation=branch_award, user=confirmed.committee_user, confirm=True)
+    client = as_user(confirmed.committee_user)
+    page = client.get(reverse("portal:organisation", args=[branch_award.organisation_id]))
+    assert "学习型党支部" in page.content.decode()
+    # the committee's page lists what its branches earned; a sibling's page does not
+    assert (
+        "学习型党支部"
+        in client.get(
+            reverse("portal:organisation", args=[confirmed.committee.pk])
+        ).content.decode()
+    )
+    others = [
+        b
+        for b in (confirmed.branch, confirmed.sibling_branch)
+        if b.pk != branch_award.organisation_id
+    ]
+    assert (
+        "学习型党支部"
+        not in client.get(reverse("portal:organisation", args=[others[0].pk])).content.decode()
+    )
+    member = client.get(reverse("portal:member", args=[confirmed.member.pk])).content.decode()
+    assert 'data-testid="commendations"' in member
