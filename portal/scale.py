@@ -129,7 +129,7 @@ def seed_province(
     today = datetime.date.today()
 
     # --- the tree: province committee → city committees → (党总支 →) branches → groups ----
-    last_root = Organisation.get_last_root_node()
+    last_root = Organisation.objects.get_last_root_node()
     roots = int(last_root.path, len(ALPHABET)) if last_root else 0
     org_id = next_id(Organisation)
     org_rows: list[tuple[Any, ...]] = []
