@@ -49,8 +49,9 @@ from assessment.models import (
     ShuxueReport,
 )
 from portal.models import User
+from portal.paging import paginate
 from portal.scoping import scope_for
-from portal.views import paginate, xlsx_response
+from portal.views import xlsx_response
 
 
 def _me(request: HttpRequest) -> User:

@@ -63,7 +63,7 @@ def main() -> None:
             committee_selectors.assignment_table(committee_user),
             caching.fingerprint(),
             (),
-        )[0:25]._query,
+        ).page_rows(0, 25),
         "学习体会 list, first page (a branch secretary)": learning_selectors.reflection_list(
             secretary
         )[:25],

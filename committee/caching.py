@@ -71,17 +71,6 @@ def fingerprint_counting(rows: QuerySet[Any] | None) -> tuple[str, int]:
 VERSION = 1
 
 
-def scope_key(scope: Any) -> tuple[Any, ...]:
-    """What of a user's scope decides which tasks and assignments they see."""
-    return (
-        scope.user_id,
-        scope.is_superuser,
-        sorted(scope.oversee_paths),
-        sorted(scope.manage_paths),
-        sorted(scope.manage_nodes),
-    )
-
-
 def key(prefix: str, *parts: Any) -> str:
     """A cache key for a value computed from ``parts`` (reprs of plain, ordered values)."""
     raw = repr((VERSION, *parts))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,6 +13,7 @@ from committee import caching
 from committee.access import feed_paths
 from committee.models import Assignment, AssignmentEvent, Post, Task
 from portal.models import Membership, Organisation
+from portal.paging import LazyList
 from portal.scoping import scope_for
 
 
@@ -115,32 +115,6 @@ def assignment_table(user: Any) -> QuerySet[Assignment]:
     )
 
 
-class LazyRows(Sequence[Assignment]):
-    """A page's rows, read from the database only when something looks at them.
-
-    The table's template shows a page from the cache when it can (``{% cache %}`` keyed by
-    :attr:`AssignmentTable.key`); then the rows are never read.
-    """
-
-    def __init__(self, rows: QuerySet[Assignment]) -> None:
-        self._query = rows
-        self._rows: list[Assignment] | None = None
-
-    def _fetch(self) -> list[Assignment]:
-        if self._rows is None:
-            self._rows = list(self._query)
-        return self._rows
-
-    def __len__(self) -> int:
-        return len(self._fetch())
-
-    def __iter__(self) -> Iterator[Assignment]:
-        return iter(self._fetch())
-
-    def __getitem__(self, index: Any) -> Any:
-        return self._fetch()[index]
-
-
 class AssignmentTable:
     """The rows of :func:`assignment_table` (filtered) for a ``Paginator``, paged over tasks.
 
@@ -161,7 +135,7 @@ class AssignmentTable:
     ) -> None:
         self.rows = rows
         self.user = user
-        visibility = caching.scope_key(scope_for(user))
+        visibility = scope_for(user).cache_key()
         today = timezone.localdate().isoformat()
         self.key = caching.key("table", visibility, filters, today, stamp)
         self.options_html, self.task_counts = caching.cached(self.key, self._layout)
@@ -194,10 +168,16 @@ class AssignmentTable:
     def __len__(self) -> int:
         return self.count()
 
-    def __getitem__(self, key: slice) -> LazyRows:
+    def __getitem__(self, key: slice) -> LazyList:
         if not isinstance(key, slice) or key.step is not None:
             raise TypeError("AssignmentTable supports slices only")
         start, stop = key.start or 0, key.stop if key.stop is not None else self.count()
+        rows = self.page_rows(start, stop)
+        # Read only if the page's fragment is not in the cache (the template's {% cache %}).
+        return LazyList(lambda: list(rows))
+
+    def page_rows(self, start: int, stop: int) -> QuerySet[Assignment]:
+        """Rows ``start`` to ``stop`` of the table: only the tasks they belong to are read."""
         ids: list[int] = []
         skip = offset = 0
         for task_id, n in self.task_counts:
@@ -208,8 +188,9 @@ class AssignmentTable:
                     skip = start - offset
                 ids.append(task_id)
             offset += n
-        rows = self.rows.filter(task_id__in=ids)[skip : skip + max(stop - start, 0)]
-        return LazyRows(rows if ids else self.rows.none())
+        if not ids:
+            return self.rows.none()
+        return self.rows.filter(task_id__in=ids)[skip : skip + max(stop - start, 0)]
 
 
 def task_assignments(task: Task, user: Any, *, committee: bool) -> QuerySet[Assignment]:

@@ -25,8 +25,9 @@ from committee.forms import (
 )
 from committee.models import Post, Task
 from portal.models import Organisation
+from portal.paging import Counted, paginate
 from portal.scoping import scope_for
-from portal.views import Counted, paginate, xlsx_response
+from portal.views import xlsx_response
 
 # --- 目标责任 --------------------------------------------------------------------------------
 
@@ -42,14 +43,12 @@ def task_list(request: HttpRequest) -> HttpResponse:
         "can_issue": scope.oversees,
         # Read only when the rendered rows are not in the cache (task_list.html).
         "mine": selectors.my_assignments(request.user)[:50],
-        "mine_key": caching.key("mine", caching.scope_key(scope), today, stamp),
+        "mine_key": caching.key("mine", scope.cache_key(), today, stamp),
     }
     if tasks is not None:
         page = paginate(request, Counted(tasks, count), per_page=20)
         context["page"] = page
-        context["tasks_key"] = caching.key(
-            "tasks", caching.scope_key(scope), page.number, today, stamp
-        )
+        context["tasks_key"] = caching.key("tasks", scope.cache_key(), page.number, today, stamp)
     return render(request, "committee/task_list.html", context)
 
 
@@ -156,7 +155,7 @@ def assignment_matrix(request: HttpRequest) -> HttpResponse:
         "tasks": tasks,
         "rows": rows,
         # The table as rendered, cached: the same data, tasks, day (overdue) and language.
-        "matrix_key": caching.key("matrix", caching.scope_key(scope), page.number, today, stamp),
+        "matrix_key": caching.key("matrix", scope.cache_key(), page.number, today, stamp),
     }
     return render(request, "committee/assignment_matrix.html", context)
 

@@ -3,13 +3,12 @@
 A province committee's list of study plans counts 50,000 plans of the year for its
 paginator (30–60 ms) and its home page counts the 10,000 waiting for review, on every
 view. Such a count only changes when a plan, a membership or the organisation tree
-changes, and the database stamps exactly that (portal/stamps.py; ``learning_studyplan``
-since migration 0004): a count kept in the cache under the tables' current stamps can never
-be stale. Reading the stamps is one primary-key query.
+changes, and the database stamps exactly that (portal/stamps.py; ``learning_studyplan`` is
+tracked by ``LearningConfig.ready``): a count kept in the cache under the tables' current
+stamps can never be stale. Reading the stamps is one primary-key query a request.
 
-Branch officers' counts read a few dozen rows and are not cached; neither is anything
-while a table has no stamp (a database without the triggers), nor a count filtered by a
-member's name (accounts are not stamped).
+Branch officers' counts read a few dozen rows and are not cached; neither is a count
+filtered by a member's name (accounts are not stamped).
 """
 
 from __future__ import annotations
@@ -35,23 +34,9 @@ def is_wide(scope: Scope) -> bool:
     return scope.is_superuser or bool(scope.oversee_paths)
 
 
-def scope_key(scope: Scope) -> str:
-    return "|".join(
-        [
-            str(scope.user_id),
-            "su" if scope.is_superuser else "",
-            ",".join(sorted(scope.oversee_paths)),
-            ",".join(sorted(scope.manage_paths)),
-            ",".join(sorted(scope.group_paths)),
-        ]
-    )
-
-
 def cached_count(queryset: QuerySet[Any], *, tables: tuple[str, ...], key: str) -> int:
     """``queryset.count()``, kept under ``key`` and the current stamps of ``tables``."""
     stamped = stamps.read(tables)
-    if stamped is None:
-        return queryset.count()
     digest = hashlib.sha256(f"{stamped}|{key}".encode()).hexdigest()[:32]
     cache_key = f"learning:count:{digest}"
     count: int | None = cache.get(cache_key)

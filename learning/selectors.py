@@ -181,7 +181,7 @@ def plan_count(user: Any, plans: QuerySet[StudyPlan], *, key: str) -> int:
     if not counting.is_wide(scope):
         return plans.count()
     return counting.cached_count(
-        plans, tables=counting.PLANS, key=f"plans|{key}|{counting.scope_key(scope)}"
+        plans, tables=counting.PLANS, key=f"plans|{key}|{scope.cache_key()}"
     )
 
 

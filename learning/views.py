@@ -52,9 +52,10 @@ from learning.models import (
 from learning.originality import segments
 from portal.access import membership_for_user
 from portal.models import Membership, Organisation, User
+from portal.paging import Counted, paginate
 from portal.scoping import scope_for
 from portal.uploads import suffix_of
-from portal.views import Counted, paginate, xlsx_response
+from portal.views import xlsx_response
 
 
 class AuthedRequest(HttpRequest):

@@ -44,9 +44,10 @@ from meetings.models import (
     Talk,
 )
 from portal.models import Organisation, User
+from portal.paging import LazyList, paginate
 from portal.scoping import scope_for
 from portal.selectors import filter_organisations
-from portal.views import LazyList, paginate, xlsx_response
+from portal.views import xlsx_response
 
 
 def _error_messages(exc: ValidationError) -> list[str]:

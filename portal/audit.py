@@ -134,7 +134,7 @@ class AuditFilterForm(forms.Form):
 @login_required
 def audit_log(request: HttpRequest) -> HttpResponse:
     """The committee's audit trail: changes to records in its tree, newest first."""
-    from portal.views import paginate
+    from portal.paging import paginate
 
     scope = scope_for(request.user)
     if not (scope.oversees or scope.is_superuser):

@@ -74,6 +74,13 @@ class Scope:
     # Paths of every organisation in which the user holds a current position.
     position_paths: frozenset[str] = field(default_factory=frozenset)
 
+    def cache_key(self) -> str:
+        """The scope as text that is the same in every process (sets sorted): what cached
+        page parts a user may be shown are keyed by it (SECURITY.md)."""
+        sets = (self.oversee_paths, self.manage_paths, self.manage_nodes, self.group_paths)
+        parts = [str(self.user_id), "su" if self.is_superuser else ""]
+        return "|".join(parts + [",".join(sorted(paths)) for paths in sets])
+
     # --- roles, for navigation and dashboards -----------------------------------------
     @property
     def is_authenticated(self) -> bool:

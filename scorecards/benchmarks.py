@@ -1,6 +1,6 @@
 """Benchmarks of the 考学评学 scorecards at province scale (``manage.py benchmark``): the
 quarter's build, the quarterly report and the committee's table (the same services as the
-Celery tasks and ``python -m scorecards.bench``)."""
+Celery tasks)."""
 
 from __future__ import annotations
 

@@ -16,8 +16,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from portal.models import Membership, Organisation
+from portal.paging import paginate
 from portal.scoping import scope_for
-from portal.views import AuthenticatedRequest, paginate, xlsx_response
+from portal.views import AuthenticatedRequest, xlsx_response
 from scorecards import access, selectors, services
 from scorecards.contributions import member_contribution
 from scorecards.forms import (

@@ -9,7 +9,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from meetings.models import Amendment, Attachment, Attendance, Meeting
-from portal.views import PAGE_SIZE
+from portal.paging import PAGE_SIZE
 from tests.meetings.conftest import PNG, at, record
 
 pytestmark = pytest.mark.django_db

@@ -7,8 +7,8 @@ from django.urls import reverse
 
 from meetings.models import Meeting
 from portal.models import Membership, Organisation, Position
+from portal.paging import PAGE_SIZE, paginate
 from portal.selectors import filter_organisations
-from portal.views import PAGE_SIZE, paginate
 from tests.factories import branch, group, member_of
 
 
@@ -18,7 +18,7 @@ def _request(page: str = ""):
 
 @pytest.mark.django_db
 def test_a_short_list_is_counted_exactly(world, monkeypatch):
-    monkeypatch.setattr("portal.views.COUNT_AT_LEAST", 3)
+    monkeypatch.setattr("portal.paging.COUNT_AT_LEAST", 3)
     # 5 members in the world; with a limit of max(3, (1 + 10) × 2) = 22 they are all counted
     page = paginate(_request(), Membership.objects.order_by("pk"), per_page=2)
     assert (page.paginator.count, page.paginator.more, page.paginator.num_pages) == (5, False, 3)
@@ -26,7 +26,7 @@ def test_a_short_list_is_counted_exactly(world, monkeypatch):
 
 @pytest.mark.django_db
 def test_a_long_list_is_counted_only_so_far_and_next_still_leads_on(world, monkeypatch):
-    monkeypatch.setattr("portal.views.COUNT_AT_LEAST", 1)
+    monkeypatch.setattr("portal.paging.COUNT_AT_LEAST", 1)
     for k in range(20):
         member_of(world.branch, username=f"many{k}")
     everyone = Membership.objects.order_by("pk")
@@ -53,8 +53,8 @@ def test_any_page_number_gives_a_page(as_user, world, raw):
 @pytest.mark.django_db
 @override_settings(LANGUAGE_CODE="zh-hans")
 def test_the_page_says_more_than_when_not_all_were_counted(as_user, world, monkeypatch):
-    monkeypatch.setattr("portal.views.COUNT_AT_LEAST", 1)
-    monkeypatch.setattr("portal.views.paginate.__defaults__", (1,))
+    monkeypatch.setattr("portal.paging.COUNT_AT_LEAST", 1)
+    monkeypatch.setattr("portal.paging.paginate.__defaults__", (1,))
     for k in range(15):
         member_of(world.branch, username=f"more{k}")
     html = as_user(world.committee_user).get(reverse("portal:members")).content.decode()

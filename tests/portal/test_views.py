@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from portal.models import Organisation
-from portal.views import PAGE_SIZE
+from portal.paging import PAGE_SIZE
 from tests.factories import branch, group, member_of
 
 
