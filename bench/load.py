@@ -32,6 +32,9 @@ def environment() -> dict[str, str]:
     env = dict(os.environ)
     env.pop("DJANGO_DEBUG", None)
     env.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/portal_province")
+    # As a deployment runs (docs/deployment.md): one cache all workers share, which also
+    # keeps sessions (SESSION_ENGINE cached_db). CACHE_URL=locmemcache:// measures without.
+    env.setdefault("CACHE_URL", "redis://127.0.0.1:6379/3")
     env.setdefault("SECRET_KEY", "load-test-secret-key-not-for-production-0123456789abcdef")
     env.update(
         DJANGO_SETTINGS_MODULE="bench.settings_bench",

@@ -227,7 +227,32 @@ CELERY_DB_REUSE_MAX = env.int("CELERY_DB_REUSE_MAX", default=200)
 # counts) is keyed by a fingerprint of the records it is computed from, so a stale entry is
 # never shown; the cache only saves work. Per process by default; a deployment with several
 # gunicorn hosts sets CACHE_URL=redis://…/1 so they share it (docs/deployment.md).
-CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://portal")}
+_CACHE = env.cache_url("CACHE_URL", default="locmemcache://portal")
+# Sessions are read on every request. With a cache all processes share (Redis), each
+# session is kept there as well as in the database, so a request reads it with no query; a
+# per-process cache could go on honouring a session another process has ended (a logout),
+# so without a shared cache sessions are read from the database alone.
+SHARED_CACHE = not _CACHE["BACKEND"].endswith(("LocMemCache", "DummyCache"))
+if SHARED_CACHE:
+    # Everything else cached is keyed by what it was computed from, so each process may
+    # keep what it read from the shared cache in its own memory (portal/cache.py).
+    CACHES = {
+        "default": {
+            "BACKEND": "portal.cache.TieredCache",
+            "OPTIONS": {"LOCAL": "local", "SHARED": "shared"},
+        },
+        "local": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "portal-local",
+            "OPTIONS": {"MAX_ENTRIES": env.int("LOCAL_CACHE_ENTRIES", default=2000)},
+        },
+        "shared": _CACHE,
+    }
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    SESSION_CACHE_ALIAS = "shared"
+else:
+    CACHES = {"default": _CACHE}
+    SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 # --- Production hardening -------------------------------------------------------------
 # Behind a TLS-terminating proxy that sets X-Forwarded-Proto (docs/deployment.md).
