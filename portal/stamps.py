@@ -26,6 +26,8 @@ from django.core.signals import request_finished, request_started
 from django.db import connection, connections
 
 TRACKED: set[str] = set()
+# Tables stamped only when one of these columns is updated (inserts and deletes always).
+COLUMNS: dict[str, tuple[str, ...]] = {}
 
 SQLITE_BUMP = (
     "INSERT OR {verb} INTO portal_changestamp (name, value) VALUES "
@@ -33,9 +35,14 @@ SQLITE_BUMP = (
 )
 
 
-def track(*tables: str) -> None:
-    """Keep change stamps for ``tables`` (call from an ``AppConfig.ready``)."""
+def track(*tables: str, columns: Sequence[str] = ()) -> None:
+    """Keep change stamps for ``tables`` (call from an ``AppConfig.ready``). With ``columns``,
+    an UPDATE moves the stamp only when it sets one of them: the accounts table is written
+    at every login (``last_login``) and every notification (the unread count), and pages
+    that cache a member's name need only hear of a new name."""
     TRACKED.update(tables)
+    if columns:
+        COLUMNS.update({table: tuple(columns) for table in tables})
 
 
 def install_all(using: str = "default", **kwargs: Any) -> None:
@@ -65,10 +72,12 @@ def install(schema_editor: Any, tables: Sequence[str]) -> None:
     vendor = schema_editor.connection.vendor
     uninstall(schema_editor, tables)
     for table in tables:
+        columns = COLUMNS.get(table, ())
+        update = f"UPDATE OF {', '.join(columns)}" if columns else "UPDATE"
         if vendor == "postgresql":
             schema_editor.execute(PG_FUNCTION)
             schema_editor.execute(
-                f"CREATE TRIGGER portal_changestamp AFTER INSERT OR UPDATE OR DELETE OR "
+                f"CREATE TRIGGER portal_changestamp AFTER INSERT OR {update} OR DELETE OR "
                 f"TRUNCATE ON {table} FOR EACH STATEMENT EXECUTE FUNCTION portal_changestamp_bump()"
             )
             schema_editor.execute(
@@ -80,8 +89,9 @@ def install(schema_editor: Any, tables: Sequence[str]) -> None:
             # ``table`` is an app's constant (track()), never input.
             bump = SQLITE_BUMP.format(verb="REPLACE", table=table)
             for event in ("INSERT", "UPDATE", "DELETE"):
+                on = update if event == "UPDATE" else event
                 schema_editor.execute(
-                    f"CREATE TRIGGER portal_changestamp_{table}_{event.lower()} AFTER {event} "
+                    f"CREATE TRIGGER portal_changestamp_{table}_{event.lower()} AFTER {on} "
                     f"ON {table} BEGIN {bump}; END"
                 )
             schema_editor.execute(SQLITE_BUMP.format(verb="IGNORE", table=table))

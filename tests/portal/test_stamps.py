@@ -1,16 +1,19 @@
 """Change stamps move with every kind of write, in the writing transaction."""
 
 import pytest
+from django.contrib.auth.models import update_last_login
 from django.db import connection, transaction
+from django.db.models import F
 
 from meetings.models import ComplianceRule
 from portal import stamps
-from portal.models import ChangeStamp, Organisation
+from portal.models import ChangeStamp, Organisation, User
 from tests.factories import branch
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 TREE = ["portal_organisation"]
+USERS = ["portal_user"]
 
 
 def _installed() -> None:
@@ -77,3 +80,17 @@ def test_a_request_reads_the_stamps_once(world, django_assert_num_queries):
     Organisation.objects.update(name=models_name_unchanged())
     with django_assert_num_queries(1):
         assert stamps.read(TREE) != first
+
+
+def test_a_login_or_a_notification_does_not_move_the_accounts_stamp(world):
+    """Accounts are stamped for what pages show of people, not for logins and counters."""
+    world.member.save()  # a flushed database lost its stamp rows; any write starts them
+    before = stamps.read(USERS)
+    update_last_login(None, world.member)
+    User.objects.filter(pk=world.member.pk).update(
+        unread_notifications=F("unread_notifications") + 1
+    )
+    assert stamps.read(USERS) == before
+    world.member.name = "刘新名"
+    world.member.save()
+    assert stamps.read(USERS) != before
