@@ -45,16 +45,18 @@ def contest_for_user(user: Any, pk: int, *, manage: bool = False) -> Contest:
 
 
 def attempt_for_user(user: Any, pk: int) -> Attempt:
-    """The member's own attempt, or any attempt of a contest the user runs (read only)."""
-    found = (
-        Attempt.objects.select_related("contest__organisation", "user", "branch")
-        .filter(pk=pk)
-        .order_by("pk")
-        .first()
-    )
+    """The member's own attempt, or any attempt of a contest the user runs (read only).
+
+    The member's own (the question page, opened by every member taking part) is read with
+    its contest alone; anyone else's again with the organisation, member and branch its
+    page shows (one query more for the contest's managers)."""
+    found = Attempt.objects.select_related("contest").filter(pk=pk).order_by("pk").first()
     if found is None:
         raise Http404(_("No such attempt."))
-    if found.user_id == user.pk or runs(scope_for(user), found.contest.organisation):
+    if found.user_id == user.pk:
+        return found
+    found = Attempt.objects.select_related("contest__organisation", "user", "branch").get(pk=pk)
+    if runs(scope_for(user), found.contest.organisation):
         return found
     raise Http404(_("No such attempt."))
 

@@ -180,3 +180,42 @@ def take_sheet(sheet: Iterable[ShownItem]) -> SafeString:
             "    </div>\n  </fieldset>\n"
         )
     return mark_safe("".join(out))  # noqa: S308 - every value above is escaped
+
+
+def result_sheet(sheet: Iterable[ShownItem], revealed: bool) -> SafeString:
+    """The questions of a finished attempt with the answers given and, once ``revealed``,
+    the correct ones (the attempt's result page)."""
+    _n = _numbers()
+    your_answer, correct_answer = escape(_("Your answer")), escape(_("Correct answer"))
+    explanation = escape(_("Explanation"))
+    out = []
+    for shown in sheet:
+        item, version = shown.item, shown.version
+        out.append(
+            '  <div class="card mb-2"><div class="card-body py-2">\n'
+            f'    <div class="fw-bold">{_n(item.position)}. {escape(version.stem)}</div>\n    '
+        )
+        for option in shown.options:
+            marked = " text-success fw-bold" if revealed and option.correct else ""
+            chosen = " ◀" if option.chosen else ""
+            out.append(
+                f'<div class="small{marked}">{escape(option.letter)}. '
+                f"{escape(option.text)}{chosen}</div>"
+            )
+        response = shown.response_display
+        out.append(
+            f'\n    <div class="small">{your_answer}: {escape(response) if response else "—"}'
+        )
+        if revealed:
+            out.append(
+                f" · {correct_answer}: {escape(shown.answer_display)} · "
+                f"{'✓' if item.is_correct else '✗'}"
+            )
+        out.append("</div>\n")
+        if revealed and version.explanation:
+            out.append(
+                f'    <div class="small text-muted">{explanation}: '
+                f"{escape(version.explanation)}</div>\n"
+            )
+        out.append("  </div></div>\n")
+    return mark_safe("".join(out))  # noqa: S308 - every value above is escaped

@@ -9,6 +9,7 @@ Public, for other apps:
 from __future__ import annotations
 
 import datetime
+import hashlib
 import io
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -272,11 +273,12 @@ class LeagueTables:
     branches: list[CachedBranchRow]  # best first
 
 
-def league_tables(contest: Contest) -> LeagueTables:
+def league_tables(contest: Contest, known: tuple[int, str] | None = None) -> LeagueTables:
     """The member order and the branch league, cached under the counting attempts'
     fingerprint and the change stamps of memberships and the tree (branch sizes and
-    names; portal/stamps.py): two queries when cached, five when not."""
-    count, fingerprint = counted_fingerprint(contest)
+    names; portal/stamps.py): two queries when cached, five when not. ``known`` is
+    :func:`counted_fingerprint` if the caller has read it (one query fewer)."""
+    count, fingerprint = known if known is not None else counted_fingerprint(contest)
     people = stamps.read(["portal_membership", "portal_organisation"])
     key = f"assessment:league:{contest.organisation.path}:{fingerprint}:{people}"
     tables: LeagueTables | None = cache.get(key)
@@ -298,6 +300,24 @@ def league_tables(contest: Contest) -> LeagueTables:
         )
         cache.set(key, tables, LEAGUE_CACHE_SECONDS)
     return tables
+
+
+# What the league page's rendered tables show besides the counting attempts (their
+# fingerprint): the contest (its scope), branch names and sizes, members' names.
+LEAGUE_PAGE_TABLES = (
+    "assessment_contest",
+    "portal_organisation",
+    "portal_membership",
+    "portal_user",
+)
+
+
+def league_page_key(contest: Contest, fingerprint: str, path: str, language: str) -> str:
+    """The cache key of the league page's rendered tables (``path``: the page with its
+    query string, the two paginations). The same for everyone who may see the league (the
+    view checks that first): nothing in them depends on the user or the day."""
+    parts = (str(contest.pk), fingerprint, stamps.read(LEAGUE_PAGE_TABLES), path, language)
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
 # (name, branch, score, passed): a member league row.

@@ -13,6 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -48,6 +49,7 @@ from assessment.models import (
     ShuxueRating,
     ShuxueReport,
 )
+from portal import fragments
 from portal.models import User
 from portal.paging import paginate
 from portal.scoping import scope_for
@@ -374,26 +376,42 @@ def league(request: HttpRequest, pk: int) -> HttpResponse:
     manages = runs(scope_for(request.user), contest.organisation)
     if request.GET.get("export") == "xlsx" and manages:
         return xlsx_response(_league_xlsx(contest), f"{contest.title}-排行榜.xlsx")
-    tables = selectors.league_tables(contest)
-    page = paginate(request, tables.member_order)
-    page.object_list = selectors.league_members(list(page.object_list))
-    branch_page = Paginator(tables.branches, BRANCH_PAGE_SIZE).get_page(
-        request.GET.get("branch_page")
-    )
-    rank_offset = page.start_index() - 1 if page.paginator.count else 0
-    return render(
-        request,
-        "assessment/league.html",
-        {
-            "contest": contest,
+    # The rendered tables are kept in the cache under the counting attempts' fingerprint
+    # (one indexed query, read on every request: attempts are not stamped) and the stamps
+    # of what else they show; the rows are read and rendered only when that is missing.
+    counted = selectors.counted_fingerprint(contest)
+
+    def body() -> dict[str, Any]:
+        tables = selectors.league_tables(contest, counted)
+        page = paginate(request, tables.member_order)
+        page.object_list = selectors.league_members(list(page.object_list))
+        branch_page = Paginator(tables.branches, BRANCH_PAGE_SIZE).get_page(
+            request.GET.get("branch_page")
+        )
+        rank_offset = page.start_index() - 1 if page.paginator.count else 0
+        return {
             "page": page,
-            "rank_offset": rank_offset,
             "member_rows": rendering.member_rows(page.object_list, rank_offset + 1),
             "branch_page": branch_page,
             "branch_rows": rendering.branch_rows(
                 branch_page.object_list, branch_page.start_index()
             ),
+        }
+
+    built = fragments.lazy(body)
+    return render(
+        request,
+        "assessment/league.html",
+        {
+            "contest": contest,
             "manages": manages,
+            "page": fragments.lazy(lambda: built["page"]),
+            "member_rows": fragments.lazy(lambda: built["member_rows"]),
+            "branch_page": fragments.lazy(lambda: built["branch_page"]),
+            "branch_rows": fragments.lazy(lambda: built["branch_rows"]),
+            "league_key": selectors.league_page_key(
+                contest, counted[1], request.get_full_path(), get_language() or ""
+            ),
         },
     )
 
@@ -477,6 +495,7 @@ def attempt_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 },
             },
         )
+    revealed = selectors.answers_revealed(attempt) or not own
     return render(
         request,
         "assessment/attempt_result.html",
@@ -484,8 +503,9 @@ def attempt_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "attempt": attempt,
             "contest": attempt.contest,
             "sheet": sheet,
+            "sheet_html": rendering.result_sheet(sheet, revealed),
             "own": own,
-            "revealed": selectors.answers_revealed(attempt) or not own,
+            "revealed": revealed,
         },
     )
 

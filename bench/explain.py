@@ -61,7 +61,7 @@ def main() -> None:
         "落实情况一览表, first page (province committee)": committee_selectors.AssignmentTable(
             committee_user,
             committee_selectors.assignment_table(committee_user),
-            caching.fingerprint(),
+            caching.stamp(),
             (),
         ).page_rows(0, 25),
         "学习体会 list, first page (a branch secretary)": learning_selectors.reflection_list(

@@ -1,10 +1,12 @@
-"""The committee pages' cache: what they compute and render, kept under a fingerprint.
+"""The committee pages' cache: what they compute and render, kept under change stamps.
 
 At province scale (80,000 assignments) the progress table's row count and per-task layout
 take 60–250 ms to compute and change only when someone reports, reviews or issues a task.
-They are cached under a key that includes :func:`fingerprint`, one cheap query over what
-they are computed from, so any change gives a new key and shows at once; the expiry only
-bounds the cache's size.
+The task list and the progress table keep their whole body in the cache under the stamps
+of :data:`TABLES` (portal/fragments.py), the table's layout under :func:`stamp`; the
+matrix keeps its table under :func:`fingerprint_counting`. Each is read from what the
+values are computed from, so any change gives a new key and shows at once; the expiry
+only bounds the cache's size.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.db.models import QuerySet
 
+from portal import stamps
 from portal.models import ChangeStamp
 
 T = TypeVar("T")
@@ -27,24 +30,29 @@ CACHE_SECONDS = 120
 # The tables the cached pages read, whose change stamps (portal/stamps.py: moved by a
 # trigger on every write, in the writing transaction) key them.
 STAMPED = ("committee_task", "committee_assignment", "portal_organisation")
+# The committee's own tables a cached page body reads (portal/fragments.py adds the tree,
+# posts and people's names).
+TABLES = ("committee_task", "committee_assignment")
 
 
-def fingerprint() -> str:
-    """One primary-key query that changes whenever anything the cached pages show changes.
-
-    * The change stamps of tasks, assignments and organisations (portal/stamps.py): any
-      insert, update or delete, however made (services, the admin, a bulk ``update()``,
-      raw SQL), moves them in its own transaction, so a change shows as soon as it
-      commits. The tree decides who sees what; its names label the rows.
-    * The names of the people given tasks in person (the assignee filter and the row
-      labels; users are not stamped, their row changes at every login).
-    """
-    return fingerprint_counting(None)[0]
+def stamp() -> str:
+    """What :func:`fingerprint_counting`'s fingerprint tells, from the change stamps a
+    request reads anyway (no query of its own): the tables above, and people's names
+    (``portal_user`` is stamped when a name changes, not at a login)."""
+    return stamps.read((*STAMPED, "portal_user"))
 
 
 def fingerprint_counting(rows: QuerySet[Any] | None) -> tuple[str, int]:
-    """:func:`fingerprint` and, in the same query, how many rows ``rows`` has (a paginator's
-    count, so that a cached page costs one query beside the session and scope)."""
+    """A fingerprint of what the cached pages show and, in the same query, how many rows
+    ``rows`` has (a paginator's count, so that a cached page costs one query beside the
+    session and scope). One primary-key query; the fingerprint changes whenever:
+
+    * the change stamps of tasks, assignments and organisations move (portal/stamps.py):
+      any insert, update or delete, however made (services, the admin, a bulk
+      ``update()``, raw SQL), moves them in its own transaction, so a change shows as soon
+      as it commits. The tree decides who sees what; its names label the rows;
+    * the names of the people given tasks in person change (the row labels).
+    """
     table = ChangeStamp._meta.db_table
     stamp = f"(SELECT value FROM {table} WHERE name = %s)"  # noqa: S608 - a model's table
     if connection.vendor == "postgresql":

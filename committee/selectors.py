@@ -121,8 +121,8 @@ class AssignmentTable:
     The table is ordered by task first, so a page's rows belong to a few consecutive tasks.
     How many rows each task has, in the table's task order, is read once, together with
     the task filter's options (one query: a grouped count of the rows by task, and the
-    tasks of the user's committee), and kept in the cache under the data's fingerprint,
-    the user's scope, the filters and the day (committee/caching.py). From it the
+    tasks of the user's committee), and kept in the cache under the data's change stamps
+    (``stamp``: committee/caching.py), the user's scope, the filters and the day. From it the
     paginator's count is a sum, and a page is the rows of just its tasks, sorted and
     sliced in SQL: an index lookup, not a sort of the province's 80,000 assignments.
 

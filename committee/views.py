@@ -24,6 +24,7 @@ from committee.forms import (
     TaskForm,
 )
 from committee.models import Post, Task
+from portal import fragments
 from portal.models import Organisation
 from portal.paging import Counted, paginate
 from portal.scoping import scope_for
@@ -36,19 +37,17 @@ from portal.views import xlsx_response
 def task_list(request: HttpRequest) -> HttpResponse:
     """The committee's tasks with progress; for everyone, the assignments they answer."""
     scope = scope_for(request.user)
-    tasks = selectors.task_list(request.user) if scope.oversees else None
-    stamp, count = caching.fingerprint_counting(tasks)
-    today = timezone.localdate().isoformat()
     context: dict[str, Any] = {
         "can_issue": scope.oversees,
-        # Read only when the rendered rows are not in the cache (task_list.html).
-        "mine": selectors.my_assignments(request.user)[:50],
-        "mine_key": caching.key("mine", scope.cache_key(), today, stamp),
+        # The body is kept in the cache under the tasks' and assignments' stamps
+        # (portal/fragments.py): these are read only when it is missing.
+        "mine": fragments.lazy(lambda: list(selectors.my_assignments(request.user)[:50])),
+        "body_key": fragments.body_key(request, caching.TABLES),
     }
-    if tasks is not None:
-        page = paginate(request, Counted(tasks, count), per_page=20)
-        context["page"] = page
-        context["tasks_key"] = caching.key("tasks", scope.cache_key(), page.number, today, stamp)
+    if scope.oversees:
+        context["page"] = fragments.lazy(
+            lambda: paginate(request, selectors.task_list(request.user), per_page=20)
+        )
     return render(request, "committee/task_list.html", context)
 
 
@@ -100,34 +99,36 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def assignment_table(request: HttpRequest) -> HttpResponse:
     """Each task's state per assignee: filterable, paginated, exportable."""
     scope = scope_for(request.user)
-    # The filter's choices need only each task's title: not task_list's progress counts,
-    # which at province scale (80,000 assignments) cost more than the page itself.
-    tasks: Any = selectors.task_choices(request.user) if scope.oversees else Task.objects.none()
-    form = AssignmentFilterForm(request.GET or None, tasks=tasks)
-    rows = form.filter(selectors.assignment_table(request.user))
+
+    def filtered() -> tuple[AssignmentFilterForm, Any]:
+        # The filter's choices need only each task's title: not task_list's progress
+        # counts, which at province scale (80,000 assignments) cost more than the page.
+        tasks: Any = selectors.task_choices(request.user) if scope.oversees else Task.objects.none()
+        form = AssignmentFilterForm(request.GET or None, tasks=tasks)
+        return form, form.filter(selectors.assignment_table(request.user))
+
     if request.GET.get("export") == "xlsx":
         return xlsx_response(
-            assignments_xlsx(rows), f"目标责任落实情况-{timezone.localdate():%Y%m%d}.xlsx"
+            assignments_xlsx(filtered()[1]), f"目标责任落实情况-{timezone.localdate():%Y%m%d}.xlsx"
         )
-    table = selectors.AssignmentTable(request.user, rows, caching.fingerprint(), form.applied())
-    if scope.oversees:
-        form.set_task_options(table.options_html)
-    page = paginate(request, table)
-    today = timezone.localdate()
+
+    def paged() -> tuple[AssignmentFilterForm, Any]:
+        form, rows = filtered()
+        table = selectors.AssignmentTable(request.user, rows, caching.stamp(), form.applied())
+        if scope.oversees:
+            form.set_task_options(table.options_html)
+        return form, paginate(request, table)
+
+    # The filter, the rows and the pagination are kept in the cache under the tasks' and
+    # assignments' stamps (portal/fragments.py): built only when the cached body is missing.
+    built = fragments.lazy(paged)
     return render(
         request,
         "committee/assignment_table.html",
         {
-            "form": form,
-            "page": page,
-            "today": today,
-            # The filter's fields and the page's rows as rendered, cached: the same data,
-            # scope, day and filters (table.key), the values as typed or the page, and the
-            # language (in the templates).
-            "form_key": caching.key(
-                "form", table.key, [request.GET.getlist(f) for f in form.fields]
-            ),
-            "rows_key": f"{table.key}:{page.number}",
+            "form": fragments.lazy(lambda: built[0]),
+            "page": fragments.lazy(lambda: built[1]),
+            "body_key": fragments.body_key(request, caching.TABLES),
         },
     )
 

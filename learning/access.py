@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.cache import cache
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -17,7 +18,8 @@ from learning.models import (
     StudyLog,
     StudyPlan,
 )
-from portal.models import Organisation
+from portal import stamps
+from portal.models import Membership, Organisation
 from portal.scoping import Scope, scope_for
 
 
@@ -173,3 +175,32 @@ def centre_group_session_for_user(
     if manage and not scope.can_manage_organisation(session.organisation):
         raise Http404(_("No such session."))
     return session
+
+
+# Where a membership sits is read from these tables: a place kept in the cache under their
+# stamps is never stale.
+PLACE_TABLES = ("portal_membership", "portal_organisation")
+PLACE_SECONDS = 60 * 60
+
+
+def check_member_visible(user: Any, user_pk: int) -> None:
+    """404 unless ``user`` may see the membership of account ``user_pk``: the rule of
+    ``portal.access.membership_for_user``, checked on every request against the
+    membership's branch and group read from the cache (kept under the stamps of the
+    memberships and the tree: any change to either gives a new key). The membership
+    itself, with the person's name, is read only where a page needs it."""
+    scope = scope_for(user)
+    key = f"learning:place:{user_pk}:{stamps.read(PLACE_TABLES)}"
+    found: tuple[Membership | None] | None = cache.get(key)
+    if found is None:
+        place = (
+            Membership.objects.select_related("branch", "group")
+            .only("user_id", "branch__path", "group__path")
+            .filter(user_id=user_pk)
+            .first()
+        )
+        found = (place,)
+        cache.set(key, found, PLACE_SECONDS)
+    (place,) = found
+    if place is None or not scope.can_see_membership(place):
+        raise Http404(_("No such member."))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django.db.models import Sum
@@ -18,9 +19,12 @@ from learning.selectors import (
 )
 from portal.dashboard import Card
 
+# What the cards read (portal/dashboard.py keys the cached cards by their stamps).
+TABLES = ("learning_studyplan", "learning_studylog", "learning_reflection")
 
-def cards(user: Any, scope: Any) -> list[Card]:
-    year = timezone.localdate().year
+
+def cards(user: Any, scope: Any, now: datetime.datetime) -> list[Card]:
+    year = timezone.localdate(now).year
     result = []
     if scope.is_member:
         # One plan a year: no ordering (the default one joins the member and the branch).

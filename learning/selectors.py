@@ -48,6 +48,56 @@ from portal.scoping import scope_for
 
 COUNTED = (StudyLog.Status.COUNTED, StudyLog.Status.CONFIRMED)
 
+# What each page's cached body reads beyond the tree, memberships, posts and names
+# (portal/fragments.py); every table here is stamped (LearningConfig.ready).
+PLAN_LIST_TABLES = ("learning_studyplan", "learning_studylog")
+REFLECTION_LIST_TABLES = ("learning_reflection",)
+MATERIAL_LIST_TABLES = ("learning_material", "learning_material_topics", "learning_topic")
+# The study page: plan, minutes, reflections, assigned materials with read marks, the log
+# form's materials and topics; for officers the plans, reflections and logs waiting.
+HOME_TABLES = (
+    "learning_studyplan",
+    "learning_studylog",
+    "learning_reflection",
+    "learning_assignment",
+    "learning_material",
+    "learning_materialread",
+    "learning_topic",
+)
+# The archive without its contests (read on every view: attempts are written by every
+# answer saved, so they are not stamped); the 述学 tables are stamped by AssessmentConfig.
+ARCHIVE_TABLES = (
+    "learning_studyplan",
+    "learning_studylog",
+    "learning_topic",
+    "learning_materialread",
+    "learning_material",
+    "learning_reflection",
+    "learning_researchreport",
+    "learning_researchreport_authors",
+    "learning_activity",
+    "learning_activity_participants",
+    "meetings_meeting",
+    "meetings_attendance",
+    "assessment_shuxuereport",
+    "assessment_shuxueperiod",
+)
+# The learning tables above, for LearningConfig.ready (the meetings and assessment apps
+# stamp their own).
+STAMPED = tuple(
+    sorted(
+        table
+        for table in {
+            *PLAN_LIST_TABLES,
+            *REFLECTION_LIST_TABLES,
+            *MATERIAL_LIST_TABLES,
+            *HOME_TABLES,
+            *ARCHIVE_TABLES,
+        }
+        if table.startswith("learning_")
+    )
+)
+
 
 def _ancestor_paths(path: str) -> list[str]:
     step = Organisation.steplen
@@ -353,8 +403,14 @@ class Archive:
         return round(self.total_minutes / 60, 1)
 
 
-def archive_for(user: User, year: int, *, membership: Membership | None = None) -> Archive:
-    """Everything of ``user``'s study in ``year``: nine queries whatever the record count."""
+def archive_for(
+    user: User, year: int, *, membership: Membership | None = None, contests: bool = True
+) -> Archive:
+    """Everything of ``user``'s study in ``year``: nine queries whatever the record count.
+
+    Without ``contests`` the contests taken are left out (the archive page reads them on
+    every view apart from the rest, which it keeps in the cache: :func:`archive_contests`).
+    """
     from assessment.selectors import contest_results_for, shuxue_results_for
     from meetings.selectors import attended_meetings
 
@@ -413,9 +469,16 @@ def archive_for(user: User, year: int, *, membership: Membership | None = None) 
         meetings=list(
             attended_meetings(user, datetime.date(year, 1, 1), datetime.date(year, 12, 31))
         ),
-        contests=list(contest_results_for(user, year)),
+        contests=list(contest_results_for(user, year)) if contests else [],
         shuxue=shuxue_results_for(user, year),
     )
+
+
+def archive_contests(user_id: int, year: int) -> list[Any]:
+    """The contests of a member's archive for ``year`` with the fields the page shows."""
+    from assessment.selectors import contest_results_for
+
+    return list(contest_results_for(user_id, year).only("percent", "passed", "contest__title"))
 
 
 # --- figures for scorecards --------------------------------------------------------------

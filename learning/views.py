@@ -47,9 +47,11 @@ from learning.models import (
     ResearchReport,
     ReviewStatus,
     StudyLog,
+    StudyPlan,
     Topic,
 )
 from learning.originality import segments
+from portal import fragments
 from portal.access import membership_for_user
 from portal.models import Membership, Organisation, User
 from portal.paging import Counted, paginate
@@ -122,20 +124,34 @@ def _own_activities(user: Any) -> Any:
 def home(request: AuthedRequest) -> HttpResponse:
     year = year_or_current(request.GET.get("year"))
     scope = scope_for(request.user)
+    user = request.user
     context: dict[str, Any] = {"year": year, "scope": scope}
+    # Everything below is kept in the cache under the study tables' stamps
+    # (portal/fragments.py) and read only when the cached body is missing; the log form's
+    # CSRF token stays outside the cached parts.
     if scope.is_member:
-        study = context["study"] = selectors.my_study(request.user, year)
-        context["assignment_rows"] = rows.assignment_rows(study.assignments)
-        context["reflection_rows"] = rows.own_reflection_rows(study.reflections)
-        context["log_form"] = StudyLogForm(materials=_visible_materials(request.user))
-    if scope.manage_paths or scope.is_superuser:
-        context["waiting_plans"] = selectors.plan_count(
-            request.user,
-            selectors.study_plan_list(request.user, year).filter(status=ReviewStatus.SUBMITTED),
-            key=f"list|{year}|{ReviewStatus.SUBMITTED}",
+        study = context["study"] = fragments.lazy(lambda: selectors.my_study(user, year))
+        context["assignment_rows"] = fragments.lazy(lambda: rows.assignment_rows(study.assignments))
+        context["reflection_rows"] = fragments.lazy(
+            lambda: rows.own_reflection_rows(study.reflections)
         )
-        context["waiting_reflections"] = selectors.waiting_reflection_count(request.user, own=True)
-        context["waiting_logs"] = selectors.flagged_logs(request.user).count()
+        context["log_form"] = fragments.lazy(
+            lambda: StudyLogForm(materials=_visible_materials(user))
+        )
+    if scope.manage_paths or scope.is_superuser:
+
+        def waiting() -> dict[str, int]:
+            plans = selectors.study_plan_list(user, year).filter(status=ReviewStatus.SUBMITTED)
+            return {
+                "plans": selectors.plan_count(
+                    user, plans, key=f"list|{year}|{ReviewStatus.SUBMITTED}"
+                ),
+                "reflections": selectors.waiting_reflection_count(user, own=True),
+                "logs": selectors.flagged_logs(user).count(),
+            }
+
+        context["waiting"] = fragments.lazy(waiting)
+    context["body_key"] = fragments.body_key(request, selectors.HOME_TABLES)
     return render(request, "learning/home.html", context)
 
 
@@ -252,16 +268,19 @@ def study_plan_list(request: AuthedRequest) -> HttpResponse:
         raise Http404(pgettext("learning", "No such page."))
     form = FilterForm(request.GET or None, statuses=ReviewStatus.choices)
     year = timezone.localdate().year
-    plans = selectors.study_plan_list(request.user, year)
     status = q = ""
     if form.is_valid():
         year = form.cleaned_data["year"] or year
-        plans = selectors.study_plan_list(request.user, year)
         status, q = form.cleaned_data["status"], form.cleaned_data["q"]
+
+    def filtered() -> QuerySet[StudyPlan]:
+        plans = selectors.study_plan_list(request.user, year)
         if status:
             plans = plans.filter(status=status)
         if q:
             plans = plans.filter(user__name__icontains=q)
+        return plans
+
     if request.GET.get("export") == "xlsx":
         return xlsx_response(
             _xlsx(
@@ -283,20 +302,33 @@ def study_plan_list(request: AuthedRequest) -> HttpResponse:
                         round(p.counted / 60, 1),  # type: ignore[attr-defined]
                         p.get_status_display(),
                     )
-                    for p in plans
+                    for p in filtered()
                 ),
             ),
             f"个人学习计划-{year}.xlsx",
         )
-    listed: Any = plans
-    if not q:  # names are not stamped: a search by name is counted each time
-        count = selectors.plan_count(request.user, plans, key=f"list|{year}|{status}")
-        listed = Counted(plans, count)
-    page = paginate(request, listed)
+
+    def page_of_plans() -> Any:
+        plans = filtered()
+        listed: Any = plans
+        if not q:  # a search by name is counted each time
+            count = selectors.plan_count(request.user, plans, key=f"list|{year}|{status}")
+            listed = Counted(plans, count)
+        return paginate(request, listed)
+
+    # The filter, the rows and the pages are kept in the cache under the plans' and logs'
+    # stamps (portal/fragments.py): read only when the cached body is missing.
+    page = fragments.lazy(page_of_plans)
     return render(
         request,
         "learning/plan_list.html",
-        {"form": form, "page": page, "rows": rows.plan_rows(page), "year": year},
+        {
+            "form": form,
+            "page": page,
+            "rows": fragments.lazy(lambda: rows.plan_rows(page)),
+            "year": year,
+            "body_key": fragments.body_key(request, selectors.PLAN_LIST_TABLES),
+        },
     )
 
 
@@ -373,17 +405,23 @@ REFLECTION_ROW_FIELDS = (
 @login_required
 def reflection_list(request: AuthedRequest) -> HttpResponse:
     form = FilterForm(request.GET or None, statuses=REFLECTION_STATUSES)
-    reflections = selectors.reflection_list(request.user)
-    if form.is_valid():
-        if form.cleaned_data["status"]:
-            reflections = reflections.filter(status=form.cleaned_data["status"])
-        if form.cleaned_data["q"]:
-            q = form.cleaned_data["q"]
-            reflections = reflections.filter(Q(title__icontains=q) | Q(author__name__icontains=q))
-        if form.cleaned_data["year"]:
-            reflections = reflections.filter(created_at__year=form.cleaned_data["year"])
-    if request.GET.get("flagged"):
-        reflections = reflections.filter(originality_flagged=True)
+
+    def filtered() -> QuerySet[Reflection]:
+        reflections = selectors.reflection_list(request.user)
+        if form.is_valid():
+            if form.cleaned_data["status"]:
+                reflections = reflections.filter(status=form.cleaned_data["status"])
+            if form.cleaned_data["q"]:
+                q = form.cleaned_data["q"]
+                reflections = reflections.filter(
+                    Q(title__icontains=q) | Q(author__name__icontains=q)
+                )
+            if form.cleaned_data["year"]:
+                reflections = reflections.filter(created_at__year=form.cleaned_data["year"])
+        if request.GET.get("flagged"):
+            reflections = reflections.filter(originality_flagged=True)
+        return reflections
+
     if request.GET.get("export") == "xlsx":
         return xlsx_response(
             _xlsx(
@@ -409,23 +447,36 @@ def reflection_list(request: AuthedRequest) -> HttpResponse:
                         if r.submitted_at
                         else "",
                     )
-                    for r in reflections
+                    for r in filtered()
                 ),
             ),
             f"学习体会-{timezone.localdate():%Y%m%d}.xlsx",
         )
-    # The page shows titles, flags and names: the bodies, the matches and the materials'
-    # texts stay in the database (a page of them made PostgreSQL plan a parallel scan).
-    listed = (
-        reflections.select_related(None)
-        .select_related("author", "organisation")
-        .only(*REFLECTION_ROW_FIELDS)
-    )
-    page = paginate(request, listed)
+
+    def page_of_reflections() -> Any:
+        # The page shows titles, flags and names: the bodies, the matches and the
+        # materials' texts stay in the database (a page of them made PostgreSQL plan a
+        # parallel scan).
+        listed = (
+            filtered()
+            .select_related(None)
+            .select_related("author", "organisation")
+            .only(*REFLECTION_ROW_FIELDS)
+        )
+        return paginate(request, listed)
+
+    # The filter, the rows and the pages are kept in the cache under the reflections'
+    # stamps (portal/fragments.py): read only when the cached body is missing.
+    page = fragments.lazy(page_of_reflections)
     return render(
         request,
         "learning/reflection_list.html",
-        {"form": form, "page": page, "rows": rows.reflection_rows(page)},
+        {
+            "form": form,
+            "page": page,
+            "rows": fragments.lazy(lambda: rows.reflection_rows(page)),
+            "body_key": fragments.body_key(request, selectors.REFLECTION_LIST_TABLES),
+        },
     )
 
 
@@ -612,25 +663,32 @@ def reflection_comment(request: AuthedRequest, pk: int) -> HttpResponse:
 def material_list(request: AuthedRequest) -> HttpResponse:
     form = FilterForm(request.GET or None, statuses=Material.Kind.choices)
     form.fields["status"].label = pgettext("learning", "Kind")
-    materials = selectors.material_list(request.user)
-    topics = Topic.objects.all()
-    if form.is_valid():
-        if form.cleaned_data["status"]:
-            materials = materials.filter(kind=form.cleaned_data["status"])
-        if form.cleaned_data["q"]:
-            materials = materials.filter(title__icontains=form.cleaned_data["q"])
-    if request.GET.get("topic", "").isdigit():
-        materials = materials.filter(topics__id=int(request.GET["topic"]))
-    page = paginate(request, materials)
+
+    def page_of_materials() -> Any:
+        materials = selectors.material_list(request.user)
+        if form.is_valid():
+            if form.cleaned_data["status"]:
+                materials = materials.filter(kind=form.cleaned_data["status"])
+            if form.cleaned_data["q"]:
+                materials = materials.filter(title__icontains=form.cleaned_data["q"])
+        if request.GET.get("topic", "").isdigit():
+            materials = materials.filter(topics__id=int(request.GET["topic"]))
+        return paginate(request, materials)
+
+    # The topics, the filter, the rows and the pages are kept in the cache under the
+    # materials' and topics' stamps (portal/fragments.py): read only on a miss.
+    page = fragments.lazy(page_of_materials)
+    scope = scope_for(request.user)
     return render(
         request,
         "learning/material_list.html",
         {
             "form": form,
             "page": page,
-            "rows": rows.material_rows(page),
-            "topics": topics,
-            "can_file": scope_for(request.user).manages or scope_for(request.user).oversees,
+            "rows": fragments.lazy(lambda: rows.material_rows(page)),
+            "topics": fragments.lazy(lambda: list(Topic.objects.all())),
+            "can_file": scope.manages or scope.oversees,
+            "body_key": fragments.body_key(request, selectors.MATERIAL_LIST_TABLES),
         },
     )
 
@@ -1191,8 +1249,26 @@ def _archive(request: AuthedRequest, user_pk: int) -> selectors.Archive:
 
 @login_required
 def archive(request: AuthedRequest, user_pk: int) -> HttpResponse:
-    record = _archive(request, user_pk)
-    return render(request, "learning/archive.html", {"archive": record})
+    # Checked on every request, before anything cached.
+    access.check_member_visible(request.user, user_pk)
+    year = year_or_current(request.GET.get("year"))
+
+    def build() -> selectors.Archive:
+        membership: Membership = membership_for_user(request.user, user_pk)
+        return selectors.archive_for(membership.user, year, membership=membership, contests=False)
+
+    # The archive is kept in the cache under its tables' stamps (portal/fragments.py) and
+    # read only on a miss; the contests are read each time (attempts are written by every
+    # answer saved and are not stamped).
+    return render(
+        request,
+        "learning/archive.html",
+        {
+            "archive": fragments.lazy(build),
+            "contests": selectors.archive_contests(user_pk, year),
+            "body_key": fragments.body_key(request, selectors.ARCHIVE_TABLES),
+        },
+    )
 
 
 @login_required

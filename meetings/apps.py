@@ -10,4 +10,9 @@ class MeetingsConfig(AppConfig):
         from portal import stamps
 
         # What the committee's compliance overview reads besides the tree.
-        stamps.track("meetings_meeting", "meetings_complianceexemption", "meetings_compliancerule")
+        stamps.track(
+            "meetings_meeting",
+            "meetings_attendance",
+            "meetings_complianceexemption",
+            "meetings_compliancerule",
+        )

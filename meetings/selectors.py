@@ -535,6 +535,14 @@ def attended_meetings(user: Any, start: datetime.date, end: datetime.date) -> Qu
     )
 
 
+# What a list of meetings shows beyond the tree and names (portal/fragments.py): the
+# records and their 应到/实到 counts.
+LIST_TABLES = ("meetings_meeting", "meetings_attendance")
+# What the dashboard and the home cards read: records, attendance (whose meetings are a
+# member's) and what is due (rules, exemptions).
+DASHBOARD_TABLES = (*LIST_TABLES, "meetings_complianceexemption", "meetings_compliancerule")
+
+
 def meeting_list(user: Any) -> QuerySet[Meeting]:
     return Meeting.objects.visible_to(user).for_list()
 

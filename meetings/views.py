@@ -43,6 +43,7 @@ from meetings.models import (
     ReviewRating,
     Talk,
 )
+from portal import fragments
 from portal.models import Organisation, User
 from portal.paging import LazyList, paginate
 from portal.scoping import scope_for
@@ -79,42 +80,63 @@ def _year(request: HttpRequest) -> int:
 def dashboard(request: HttpRequest) -> HttpResponse:
     """The secretary's 'due this month / this quarter' per managed branch, and upcoming
     meetings for a member."""
-    today = timezone.localdate()
-    branches = list(selectors.managed_branches(request.user))
-    due = [(b, selectors.due_for(b, today)) for b in branches]
+    # Kept in the cache for the minute under the records' stamps (portal/fragments.py).
+    now = fragments.minute()
+    today = timezone.localdate(now)
     scope = scope_for(request.user)
-    upcoming = list(
-        selectors.upcoming_for(request.user, since=timezone.now() - datetime.timedelta(hours=3))[
-            :10
-        ]
-    )
-    overseen = list(
-        Organisation.objects.filter(path__in=sorted(scope.oversee_paths)).order_by("path")
-    )
+
+    def due() -> list[tuple[Organisation, list[selectors.DueItem]]]:
+        return selectors.due_for_cached(list(selectors.managed_branches(request.user)), today)
+
+    def upcoming() -> list[Meeting]:
+        since = now - datetime.timedelta(hours=3)
+        return list(selectors.upcoming_for(request.user, since=since)[:10])
+
+    def overseen() -> list[Organisation]:
+        paths = sorted(scope.oversee_paths)
+        return list(Organisation.objects.filter(path__in=paths).order_by("path"))
+
     return render(
         request,
         "meetings/dashboard.html",
-        {"due": due, "upcoming": upcoming, "overseen": overseen, "today": today},
+        {
+            "due": fragments.lazy(due),
+            "upcoming": fragments.lazy(upcoming),
+            "overseen": fragments.lazy(overseen),
+            "today": today,
+            "body_key": fragments.body_key(request, selectors.DASHBOARD_TABLES, at=now),
+        },
     )
 
 
 @login_required
 def meeting_list(request: HttpRequest) -> HttpResponse:
-    form = MeetingFilterForm(
-        request.GET or None,
-        organisations=Organisation.objects.visible_to(request.user),
-        offered=filter_organisations(request.user, request.GET.get("organisation")),
-    )
-    meetings = form.filter(selectors.meeting_list(request.user))
+    def filtered() -> tuple[MeetingFilterForm, Any]:
+        form = MeetingFilterForm(
+            request.GET or None,
+            organisations=Organisation.objects.visible_to(request.user),
+            offered=filter_organisations(request.user, request.GET.get("organisation")),
+        )
+        return form, form.filter(selectors.meeting_list(request.user))
+
     if request.GET.get("export") == "xlsx":
+        meetings = filtered()[1]
         return xlsx_response(
             exports.meetings_xlsx(meetings), f"会议记录-{timezone.localdate():%Y%m%d}.xlsx"
         )
+    # The filter and the rows are kept in the cache under the records' stamps
+    # (portal/fragments.py): built only when the cached body is missing.
+    built = fragments.lazy(filtered)
     scope = scope_for(request.user)
     return render(
         request,
         "meetings/meeting_list.html",
-        {"form": form, "page": paginate(request, meetings), "can_create": scope.manages},
+        {
+            "form": fragments.lazy(lambda: built[0]),
+            "page": fragments.lazy(lambda: paginate(request, built[1])),
+            "can_create": scope.manages,
+            "body_key": fragments.body_key(request, selectors.LIST_TABLES),
+        },
     )
 
 

@@ -11,9 +11,13 @@ A user's scope follows the organisation tree (DESIGN.md §2):
 * a member sees themselves and their own branch and group pages;
 * a superuser sees and manages everything.
 
-The scope is read once per request (two small queries) and cached on the user object,
-so every list filter built from it costs no further queries. Paths are treebeard
-materialised paths: a subtree is ``path LIKE 'prefix%'``.
+The scope is read once per request and kept on the user object, so every list filter
+built from it costs no further queries. Across requests it is cached under the change
+stamps of the organisation, membership and position tables and today's date (a post
+starts and ends on a date): a request then reads it with the stamps every page reads
+anyway, instead of two queries; any change to those tables gives a new key, so a stale
+scope is never served. Paths are treebeard materialised paths: a subtree is
+``path LIKE 'prefix%'``.
 """
 
 from __future__ import annotations
@@ -21,8 +25,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.cache import cache
 from django.db.models import Q
+from django.utils import timezone
 
+from portal import stamps
 from portal.models import Membership, Organisation, Position
 
 _CACHE_ATTR = "_portal_scope"
@@ -175,7 +182,19 @@ def scope_for(user: Any) -> Scope:
     cached = getattr(user, _CACHE_ATTR, None)
     if cached is not None:
         return cached
-    scope = _build_scope(user)
+    if user.is_superuser:
+        scope = Scope(user_id=user.pk, is_superuser=True)
+    else:
+        key = f"scope:{user.pk}:{timezone.localdate().isoformat()}:{stamps.read(SCOPE_TABLES)}"
+        found = cache.get(key)
+        if found is None:
+            found = _read_scope(user)
+            cache.set(key, found, SCOPE_CACHE_SECONDS)
+        scope, positions, own = found
+        if own is not None:
+            own.user = user
+        setattr(user, _POSITIONS_ATTR, positions)
+        setattr(user, _MEMBERSHIP_ATTR, own)
     setattr(user, _CACHE_ATTR, scope)
     return scope
 
@@ -205,9 +224,13 @@ def own_membership(user: Any) -> Membership | None:
     return Membership.objects.for_list().filter(user=user).first()
 
 
-def _build_scope(user: Any) -> Scope:
-    if user.is_superuser:
-        return Scope(user_id=user.pk, is_superuser=True)
+# What a scope is read from: a change to any of these tables gives every scope a new key.
+SCOPE_TABLES = ("portal_organisation", "portal_membership", "portal_position")
+SCOPE_CACHE_SECONDS = 60 * 60
+
+
+def _read_scope(user: Any) -> tuple[Scope, list[Position], Membership | None]:
+    """The scope of a (non-super)user and the rows it was read from, in two queries."""
     oversee: set[str] = set()
     manage: set[str] = set()
     nodes: set[str] = set()
@@ -215,7 +238,6 @@ def _build_scope(user: Any) -> Scope:
     held: set[str] = set()
     # Query 1: the user's current positions with their organisations.
     positions = list(Position.objects.current().filter(user=user).select_related("organisation"))
-    setattr(user, _POSITIONS_ATTR, positions)
     for post in positions:
         title, path, kind = post.title, post.organisation.path, post.organisation.kind
         held.add(path)
@@ -229,13 +251,10 @@ def _build_scope(user: Any) -> Scope:
             groups.add(path)
     # Query 2: the user's own membership, with branch and group.
     own = Membership.objects.select_related("branch", "group").filter(user=user).first()
-    if own is not None:
-        own.user = user
-    setattr(user, _MEMBERSHIP_ATTR, own)
     branch_id = own.branch_id if own else None
     branch_path = own.branch.path if own else ""
     group_path = own.group.path if own and own.group else ""
-    return Scope(
+    scope = Scope(
         user_id=user.pk,
         oversee_paths=frozenset(oversee),
         manage_paths=frozenset(manage),
@@ -246,3 +265,4 @@ def _build_scope(user: Any) -> Scope:
         own_group_path=group_path or "",
         position_paths=frozenset(held),
     )
+    return scope, positions, own

@@ -23,9 +23,9 @@ from django_otp import login as otp_login
 from django_otp import match_token
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from portal import selectors
+from portal import fragments, selectors
 from portal.access import membership_for_user, organisation_for_user
-from portal.dashboard import cards_for
+from portal.dashboard import card_tables, cards_for
 from portal.forms import (
     MemberFilterForm,
     NotificationPreferenceForm,
@@ -58,11 +58,19 @@ def xlsx_response(content: bytes, filename: str) -> HttpResponse:
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    dashboard = selectors.dashboard_for(request.user)
+    # The body (the user's posts, branch, tree and every app's cards) is kept for the
+    # minute under the stamps of all it reads (portal/fragments.py, portal/dashboard.py).
+    now = fragments.minute()
+    scope = scope_for(request.user)
+    tables = card_tables()
     return render(
         request,
         "portal/home.html",
-        {"dashboard": dashboard, "cards": cards_for(request.user, dashboard.scope)},
+        {
+            "dashboard": fragments.lazy(lambda: selectors.dashboard_for(request.user)),
+            "cards": fragments.lazy(lambda: cards_for(request.user, scope, now)),
+            "body_key": fragments.body_key(request, tables, at=now) if tables is not None else "",
+        },
     )
 
 
@@ -133,20 +141,29 @@ def member_list(request: HttpRequest) -> HttpResponse:
     scope = scope_for(request.user)
     if not (scope.oversees or scope.manages):
         return redirect("portal:member", pk=request.user.pk)
-    form = MemberFilterForm(
-        request.GET or None,
-        organisations=Organisation.objects.visible_to(request.user),
-        offered=selectors.filter_organisations(request.user, request.GET.get("organisation")),
-    )
-    memberships = form.filter(selectors.member_list(request.user))
+
+    def filtered() -> tuple[MemberFilterForm, Any]:
+        form = MemberFilterForm(
+            request.GET or None,
+            organisations=Organisation.objects.visible_to(request.user),
+            offered=selectors.filter_organisations(request.user, request.GET.get("organisation")),
+        )
+        return form, form.filter(selectors.member_list(request.user))
+
     if request.GET.get("export") == "xlsx":
         return xlsx_response(
-            roster_export(memberships), f"党员花名册-{timezone.localdate():%Y%m%d}.xlsx"
+            roster_export(filtered()[1]), f"党员花名册-{timezone.localdate():%Y%m%d}.xlsx"
         )
+    # The filter and the table are cached under the roster's stamps (portal/fragments.py).
+    built = fragments.lazy(filtered)
     return render(
         request,
         "portal/member_list.html",
-        {"form": form, "page": paginate(request, memberships)},
+        {
+            "form": fragments.lazy(lambda: built[0]),
+            "page": fragments.lazy(lambda: paginate(request, built[1])),
+            "body_key": fragments.body_key(request, ()),
+        },
     )
 
 

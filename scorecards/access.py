@@ -19,8 +19,20 @@ def oversees(scope: Scope, organisation: Organisation) -> bool:
     return scope.is_superuser or any(organisation.path.startswith(p) for p in scope.oversee_paths)
 
 
+_COMMITTEES_ATTR = "_scorecards_committees"
+
+
 def committees_of(user: Any) -> list[Organisation]:
-    """The committees (党委 or 党总支) whose scorecards ``user`` runs, outermost first."""
+    """The committees (党委 or 党总支) whose scorecards ``user`` runs, outermost first (read
+    once a request: kept on the user object, as the scope is)."""
+    found: list[Organisation] | None = getattr(user, _COMMITTEES_ATTR, None)
+    if found is None:
+        found = _committees_of(user)
+        setattr(user, _COMMITTEES_ATTR, found)
+    return found
+
+
+def _committees_of(user: Any) -> list[Organisation]:
     scope = scope_for(user)
     if scope.is_superuser:
         return list(

@@ -30,6 +30,12 @@ SORTS = {
 }
 
 
+# What the committee's table shows beyond the tree and names (portal/fragments.py): the
+# scorecards, their ranks and their trend over the last quarters. The latest build's
+# progress is live and drawn outside the cached body.
+TABLE_TABLES = ("scorecards_scorecard",)
+
+
 def latest_scorecards(committee: Organisation, period: Quarter) -> QuerySet[Scorecard]:
     """The newest version of each branch's scorecard for the quarter in the subtree."""
     return (

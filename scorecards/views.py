@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from portal import fragments
 from portal.models import Membership, Organisation
 from portal.paging import paginate
 from portal.scoping import scope_for
@@ -75,29 +76,35 @@ def table(request: AuthenticatedRequest) -> HttpResponse:
         return redirect("scorecards:mine")  # a member's way in is their own page
     committee = access.committee_for_user(request.user, request.GET.get("committee"))
     period = _period(request)
-    form = TableFilterForm(request.GET or None, committee=committee)
-    filters: dict[str, Any] = {}
-    if form.is_valid():
-        filters = {
-            "q": form.cleaned_data["q"],
-            "state": form.cleaned_data["state"],
-            "under": form.cleaned_data["under"],
-        }
     sort = request.GET.get("sort", "total")
-    scorecards = selectors.committee_table(committee, period, sort=sort, **filters)
-    ranks = selectors.subtree_ranks(committee, period)
+
+    def filtered() -> tuple[TableFilterForm, Any]:
+        form = TableFilterForm(request.GET or None, committee=committee)
+        filters: dict[str, Any] = {}
+        if form.is_valid():
+            filters = {
+                "q": form.cleaned_data["q"],
+                "state": form.cleaned_data["state"],
+                "under": form.cleaned_data["under"],
+            }
+        return form, selectors.committee_table(committee, period, sort=sort, **filters)
+
     if request.GET.get("export") == "xlsx":
         from scorecards.reports import table_xlsx
 
-        rows = selectors.table_rows(list(scorecards), ranks, period)
+        ranks = selectors.subtree_ranks(committee, period)
+        rows = selectors.table_rows(list(filtered()[1]), ranks, period)
         return xlsx_response(table_xlsx(rows), f"{committee.name}-考学评学-{period.code}.xlsx")
-    page = paginate(request, scorecards)
-    rows = selectors.table_rows(list(page), ranks, period)
+    # The build's progress is live: read on every request, drawn outside the cached body.
     build = (
         ScorecardBuild.objects.filter(committee=committee, year=period.year, quarter=period.quarter)
         .order_by("-run")
         .first()
     )
+    # The switcher, the filter and the rows are kept in the cache under the scorecards'
+    # stamp (portal/fragments.py): built only when the cached body is missing.
+    built = fragments.lazy(filtered)
+    page = fragments.lazy(lambda: paginate(request, built[1]))
     query = request.GET.copy()
     query.pop("sort", None)
     query.pop("page", None)
@@ -105,14 +112,21 @@ def table(request: AuthenticatedRequest) -> HttpResponse:
         request,
         "scorecards/table.html",
         {
-            **_committee_context(request, committee, period),
-            "form": form,
+            "committee": committee,
+            "committees": fragments.lazy(lambda: access.committees_of(request.user)),
+            "period": period,
+            "quarters": fragments.lazy(lambda: _quarter_choices(period)),
+            "form": fragments.lazy(lambda: built[0]),
             "page": page,
-            "rows": rows,
+            "rows": fragments.lazy(
+                lambda: selectors.table_rows(
+                    list(page), selectors.subtree_ranks(committee, period), period
+                )
+            ),
             "sort": sort,
             "sort_query": query.urlencode(),
             "build": build,
-            "ranked": len(ranks),
+            "body_key": fragments.body_key(request, selectors.TABLE_TABLES),
         },
     )
 

@@ -22,9 +22,9 @@ def test_member_and_outsider_cannot_open_the_bank(as_user, world, bank):
 
 def test_question_list_queries_do_not_grow(as_user, world, bank, django_assert_num_queries):
     client = as_user(world.committee_user)
-    # 1 session, 2 user, 3-4 scope, 5 count for the pager, 6 the page of questions with
-    # their current versions and banks.
-    with django_assert_num_queries(6):
+    # 1 session, 2 user, 3 change stamps (the scope's key), 4-5 scope, 6 count for the
+    # pager, 7 the page of questions with their current versions and banks.
+    with django_assert_num_queries(7):
         response = client.get(reverse("assessment:questions"))
     assert len(response.context["page"]) == 12
 

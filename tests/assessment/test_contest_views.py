@@ -111,8 +111,9 @@ def test_members_overview_lists_open_contests(as_user, world, bank, django_asser
     for n in range(11):
         make_contest(world.committee, count=1, title=f"竞赛{n}")
     client = as_user(world.member)
-    # 1 session, 2 user, 3-4 scope, 5 open contests, 6 closed contests, 7 my attempts.
-    with django_assert_num_queries(7):
+    # 1 session, 2 user, 3 change stamps (the scope's key), 4-5 scope, 6 open contests,
+    # 7 closed contests, 8 my attempts.
+    with django_assert_num_queries(8):
         response = client.get(reverse("assessment:index"))
     assert len(response.context["to_take"]) == 11
 
@@ -126,7 +127,8 @@ def test_contest_list_queries_do_not_grow(as_user, world, bank, django_assert_nu
     for n in range(11):
         make_contest(world.committee, count=1, title=f"竞赛{n}")
     client = as_user(world.committee_user)
-    # 1 session, 2 user, 3-4 scope, 5 count for the pager, 6 the page with organisations.
-    with django_assert_num_queries(6):
+    # 1 session, 2 user, 3 change stamps (the scope's key), 4-5 scope, 6 count for the
+    # pager, 7 the page with organisations.
+    with django_assert_num_queries(7):
         response = client.get(reverse("assessment:contests"))
     assert len(response.context["page"]) == 11

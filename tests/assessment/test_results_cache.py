@@ -21,6 +21,11 @@ from tests.assessment.conftest import finish, make_bank, make_contest
 from tests.factories import branch, member_of
 
 
+def without_tokens(response) -> str:
+    """The page without its CSRF tokens (masked afresh on every response)."""
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", response.content.decode())
+
+
 @pytest.fixture
 def played(world):
     """12 members over three branches finish a 10-question contest, scoring 0–100%."""
@@ -66,11 +71,15 @@ def test_cached_league_shows_a_new_finish_at_once(
 ):
     contest, third = played
     client = as_user(world.committee_user)
-    client.get(league_url(contest))
-    # Cached: 1 session, 2 user, 3-4 scope, 5 contest, 6 fingerprint, 7 change stamps of
-    # memberships and the tree, 8 the page's rows.
-    with django_assert_num_queries(8):
+    # Not cached: 1 session, 2 user, 3 change stamps, 4-5 scope, 6 contest, 7 fingerprint,
+    # 8 counting attempts, 9 branches, 10 members per branch, 11 the page's rows.
+    with django_assert_num_queries(11):
+        first = client.get(league_url(contest))
+    # Cached: 1 session, 2 user, 3 change stamps (the scope from the cache), 4 contest,
+    # 5 fingerprint: the tables as rendered come from the cache.
+    with django_assert_num_queries(5):
         response = client.get(league_url(contest))
+    assert without_tokens(response) == without_tokens(first)
     text = response.content.decode()
     assert "4/4 (100.0%)" in text  # 第三党支部: four members, all took part
     newcomer = member_of(third, username="late", name="后来者")
@@ -86,6 +95,23 @@ def test_cached_league_shows_a_new_member_of_a_branch_at_once(as_user, world, pl
     assert "4/4 (100.0%)" in client.get(league_url(contest)).content.decode()
     member_of(third, username="joined", name="新党员")  # joins, has not taken part
     assert "4/5 (80.0%)" in client.get(league_url(contest)).content.decode()
+
+
+def test_cached_league_shows_a_renamed_member_or_branch_at_once(as_user, world, played):
+    contest, third = played
+    client = as_user(world.committee_user)
+    assert "参赛者11" in client.get(league_url(contest)).content.decode()  # cached now
+    User.objects.filter(username="p11").update(name="改名的参赛者")
+    assert "改名的参赛者" in client.get(league_url(contest)).content.decode()
+    third.name = "改名的第三支部"
+    third.save()
+    assert "改名的第三支部" in client.get(league_url(contest)).content.decode()
+
+
+def test_the_outsider_still_gets_404_once_the_league_is_cached(as_user, world, played):
+    contest, _third = played
+    assert as_user(world.committee_user).get(league_url(contest)).status_code == 200
+    assert as_user(world.outsider).get(league_url(contest)).status_code == 404
 
 
 def test_cached_league_follows_a_better_second_attempt(as_user, world, played):
@@ -172,8 +198,9 @@ def test_analysis_page_queries_when_cached(as_user, world, played, django_assert
     client = as_user(world.committee_user)
     url = reverse("assessment:analysis", args=[contest.pk])
     client.get(url)
-    # 1 session, 2 user, 3-4 scope, 5 contest, 6 fingerprint, 7 versions and topics.
-    with django_assert_num_queries(7):
+    # 1 session, 2 user, 3 change stamps (the scope from the cache), 4 contest,
+    # 5 fingerprint, 6 versions and topics.
+    with django_assert_num_queries(6):
         response = client.get(url)
     assert len(response.context["rows"]) == 10
 
@@ -264,12 +291,13 @@ OLD_TAKE = """{% load i18n %}{% for shown in sheet %}
 {% endfor %}"""
 
 
-def test_question_sheet_reads_as_the_template_wrote_it(world):
+def _four_kinds_answered(world, *, explanation: str = ""):
+    """An attempt at one question of each kind with awkward text, three of them answered."""
     kinds = [
         (QuestionKind.SINGLE, ["甲 & <乙>", "丙", "丁"], "A", []),
         (QuestionKind.MULTIPLE, ["一", "二", "三", "四"], "AC", []),
         (QuestionKind.TRUE_FALSE, ["正确", "错误"], "A", []),
-        (QuestionKind.FILL, [], "", ["为人民服务"]),
+        (QuestionKind.FILL, [], "", ["为人民服务", "为<人民>服务"]),
     ]
     for n, (kind, options, answer, accepted) in enumerate(kinds):
         services.question_create(
@@ -282,7 +310,7 @@ def test_question_sheet_reads_as_the_template_wrote_it(world):
                 options=options,
                 answer=answer,
                 accepted_answers=accepted,
-                explanation="",
+                explanation=explanation if n % 2 else "",
             ),
         )
     contest = make_contest(world.committee, count=4)
@@ -295,7 +323,35 @@ def test_question_sheet_reads_as_the_template_wrote_it(world):
         services.attempt_answer(
             attempt_id=attempt.pk, user=world.member, position=shown.item.position, raw=raw
         )
+    return attempt
+
+
+def test_question_sheet_reads_as_the_template_wrote_it(world):
+    attempt = _four_kinds_answered(world)
     sheet = selectors.attempt_sheet(attempt)
     old = Template(OLD_TAKE).render(Context({"sheet": sheet}))
     assert same_html(old, rendering.take_sheet(sheet))
     assert "checked" in old and "Saved" not in old  # zh-hans: 已保存
+
+
+OLD_RESULT = """{% load i18n %}{% for shown in sheet %}
+  <div class="card mb-2"><div class="card-body py-2">
+    <div class="fw-bold">{{ shown.item.position }}. {{ shown.version.stem }}</div>
+    {% for option in shown.options %}<div class="small{% if revealed and option.correct %} text-success fw-bold{% endif %}">{{ option.letter }}. {{ option.text }}{% if option.chosen %} ◀{% endif %}</div>{% endfor %}
+    <div class="small">{% translate "Your answer" %}: {{ shown.response_display|default:"—" }}{% if revealed %} · {% translate "Correct answer" %}: {{ shown.answer_display }} · {% if shown.item.is_correct %}✓{% else %}✗{% endif %}{% endif %}</div>
+    {% if revealed and shown.version.explanation %}<div class="small text-muted">{% translate "Explanation" %}: {{ shown.version.explanation }}</div>{% endif %}
+  </div></div>
+{% endfor %}"""
+
+
+def test_result_sheet_reads_as_the_template_wrote_it(world):
+    attempt = services.attempt_finish(
+        attempt=_four_kinds_answered(world, explanation="见《党章》<第3条> & 说明")
+    )
+    sheet = selectors.attempt_sheet(attempt)
+    for revealed in (True, False):
+        old = Template(OLD_RESULT).render(Context({"sheet": sheet, "revealed": revealed}))
+        assert same_html(old, rendering.result_sheet(sheet, revealed)), revealed
+    assert "—" in old and "◀" in old  # the unanswered question; a chosen option
+    revealed = Template(OLD_RESULT).render(Context({"sheet": sheet, "revealed": True}))
+    assert "&lt;第3条&gt; &amp; 说明" in revealed and "✗" in revealed

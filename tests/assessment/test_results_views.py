@@ -76,10 +76,11 @@ def test_item_analysis_finds_facility_discrimination_and_options(world, played):
 def test_item_analysis_page_queries_do_not_grow(as_user, world, played, django_assert_num_queries):
     contest, _third = played
     client = as_user(world.committee_user)
-    # 1 session, 2 user, 3-4 scope, 5 contest (access helper), 6 fingerprint of the
-    # counting attempts (their number too), 7 the counting attempts and their scores, 8 one
-    # grouped tally of every answer, 9 versions with their questions' topics.
-    with django_assert_num_queries(9):
+    # 1 session, 2 user, 3 change stamps (the scope's key), 4-5 scope, 6 contest (access
+    # helper), 7 fingerprint of the counting attempts (their number too), 8 the counting
+    # attempts and their scores, 9 one grouped tally of every answer, 10 versions with
+    # their questions' topics.
+    with django_assert_num_queries(10):
         response = client.get(reverse("assessment:analysis", args=[contest.pk]))
     assert response.status_code == 200
     assert len(response.context["rows"]) == 10

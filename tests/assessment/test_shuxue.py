@@ -198,8 +198,9 @@ def test_period_page_queries_do_not_grow(as_user, world, period, django_assert_n
     for n in range(12):
         file_report(period, member_of(world.branch, username=f"r{n}"))
     client = as_user(world.committee_user)
-    # 1 session, 2 user, 3-4 scope, 5 period (access helper), 6 own report, 7 count for
-    # the pager, 8 the page of reports with member and branch.
-    with django_assert_num_queries(8):
+    # 1 session, 2 user, 3 change stamps (the scope's key), 4-5 scope, 6 period (access
+    # helper), 7 own report, 8 count for the pager, 9 the page of reports with member and
+    # branch.
+    with django_assert_num_queries(9):
         response = client.get(reverse("assessment:period", args=[period.pk]))
     assert len(response.context["page"]) == 12

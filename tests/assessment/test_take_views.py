@@ -146,11 +146,12 @@ def test_starting_an_attempt_is_a_few_small_queries(as_user, world, django_asser
     make_bank(world.committee, n=40)
     contest = make_contest(world.committee, count=20)
     client = as_user(world.member)
-    # 1 session, 2 user, 3-4 scope (positions, membership), 5 contest (access helper),
-    # 6 savepoint, 7 latest attempt, 8 draw rules, 9 candidate questions, 10 drawn
-    # versions' options, 11 savepoint, 12 insert attempt, 13 release, 14 one bulk insert
-    # of all items, 15 release savepoint. None of these grows with the questions drawn.
-    with django_assert_num_queries(15):
+    # 1 session, 2 user, 3 change stamps (the scope's key), 4-5 scope (positions,
+    # membership), 6 contest (access helper), 7 savepoint, 8 latest attempt, 9 draw rules,
+    # 10 candidate questions, 11 drawn versions' options, 12 savepoint, 13 insert attempt,
+    # 14 release, 15 one bulk insert of all items, 16 release savepoint. None of these
+    # grows with the questions drawn.
+    with django_assert_num_queries(16):
         response = client.post(start_url(contest))
     assert response.status_code == 302
     assert Attempt.objects.get(user=world.member).items.count() == 20
@@ -177,8 +178,9 @@ def test_take_page_queries_do_not_grow_with_questions(as_user, world, django_ass
     client = as_user(world.member)
     attempt = started(client, contest)
     # 1 session, 2 user, 3 attempt with contest, member and branch, 4 items with their
-    # versions, 5-6 scope for the navigation (positions, membership).
-    with django_assert_num_queries(6):
+    # versions, 5 change stamps (the scope for the navigation, from the cache: the start
+    # read it).
+    with django_assert_num_queries(5):
         response = client.get(reverse("assessment:attempt", args=[attempt.pk]))
     assert len(response.context["sheet"]) == 20
 
@@ -191,10 +193,30 @@ def test_result_page_queries_do_not_grow(as_user, world, django_assert_num_queri
     attempt = finish(contest, world.member, correct=12)
     client = as_user(world.member)
     # 1 session, 2 user, 3 attempt with contest, member and branch, 4 items with their
-    # versions, 5-6 scope for the navigation.
-    with django_assert_num_queries(6):
+    # versions, 5 change stamps (the scope's key), 6-7 scope for the navigation.
+    with django_assert_num_queries(7):
         response = client.get(reverse("assessment:attempt", args=[attempt.pk]))
     assert response.context["revealed"] and len(response.context["sheet"]) == 20
+
+
+def test_the_committee_sees_a_member_s_result_with_name_and_branch(
+    as_user, world, django_assert_num_queries
+):
+    from tests.assessment.conftest import finish
+
+    make_bank(world.committee, n=40)
+    contest = make_contest(world.committee, count=20)
+    attempt = finish(contest, world.member, correct=12)
+    client = as_user(world.committee_user)
+    client.get(reverse("assessment:contest", args=[contest.pk]))  # the scope in the cache
+    # 1 session, 2 user, 3 the attempt with its contest, 4 change stamps (the scope from
+    # the cache), 5 the attempt again with organisation, member and branch (not the
+    # viewer's own), 6 items with their versions.
+    with django_assert_num_queries(6):
+        response = client.get(reverse("assessment:attempt", args=[attempt.pk]))
+    text = response.content.decode()
+    assert f"{world.member.name} · {world.branch.name}" in text
+    assert response.context["revealed"] and "正确答案" in text
 
 
 def test_contest_page_queries(as_user, world, django_assert_num_queries):
@@ -205,8 +227,9 @@ def test_contest_page_queries(as_user, world, django_assert_num_queries):
     for _n in range(2):
         finish(contest, world.member, correct=3)
     client = as_user(world.member)
-    # 1 session, 2 user, 3-4 scope, 5 contest (access helper), 6 my attempts, 7 draw rules.
-    with django_assert_num_queries(7):
+    # 1 session, 2 user, 3 change stamps (the scope's key), 4-5 scope, 6 contest (access
+    # helper), 7 my attempts, 8 draw rules.
+    with django_assert_num_queries(8):
         response = client.get(reverse("assessment:contest", args=[contest.pk]))
     assert len(response.context["attempts"]) == 2
 

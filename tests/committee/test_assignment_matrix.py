@@ -69,8 +69,9 @@ def test_only_the_committee_sees_the_matrix(as_user, matrix_world, persona):
 def test_matrix_query_count(as_user, matrix_world, django_assert_num_queries):
     world, _ = matrix_world
     client = as_user(world.committee_user)
-    # session, user, scope positions, scope membership, page count, page of tasks with
-    # counts, their assignments with task, organisation and person
-    with django_assert_num_queries(7):
+    # session, user, change stamps (the scope's key), scope positions, scope membership,
+    # fingerprint with the page count, page of tasks with counts, their assignments with
+    # task, organisation and person
+    with django_assert_num_queries(8):
         response = client.get(reverse("committee:assignment_matrix"))
     assert len(response.context["rows"]) == 12

@@ -2,6 +2,7 @@
 
 import datetime
 import io
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -12,6 +13,11 @@ from committee import services
 from committee.models import Assignment, AssignmentEvent
 from tests.committee.conftest import TODAY, make_task
 from tests.factories import PositionFactory, branch
+
+
+def without_tokens(response) -> str:
+    """The page without its CSRF tokens (masked afresh on every response)."""
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", response.content.decode())
 
 
 def _report(client, assignment, **data):
@@ -211,11 +217,16 @@ def test_a_foreign_task_filter_is_ignored_as_invalid(as_user, table_world):
 
 def test_table_query_count(as_user, table_world, django_assert_num_queries):
     client = as_user(table_world.committee_user)
-    # session, user, scope positions, scope membership, task choices for the filter,
-    # page count, page rows (task, issuer, organisation, person joined)
+    # session, user, change stamps (the scope's and the body's key), scope positions,
+    # scope membership, the table's layout (rows per task and the filter's tasks, one
+    # query), page rows (task, issuer, organisation, person joined)
     with django_assert_num_queries(7):
         response = client.get(reverse("committee:assignments"))
     assert len(response.context["page"]) == 18
+    # The body from the cache: session, user, change stamps.
+    with django_assert_num_queries(3):
+        again = client.get(reverse("committee:assignments"))
+    assert without_tokens(again) == without_tokens(response)
 
 
 def test_assignment_page_query_count(as_user, table_world, django_assert_num_queries):
@@ -229,9 +240,9 @@ def test_assignment_page_query_count(as_user, table_world, django_assert_num_que
             assignment=assignment, actor=table_world.committee_user, accept=False, comment="再改"
         )
     client = as_user(table_world.committee_user)
-    # session, user, assignment with task/issuer/organisation/person, scope positions,
-    # scope membership, history with each step's author
-    with django_assert_num_queries(6):
+    # session, user, assignment with task/issuer/organisation/person, change stamps (the
+    # scope's key), scope positions, scope membership, history with each step's author
+    with django_assert_num_queries(7):
         response = client.get(reverse("committee:assignment", args=[assignment.pk]))
     assert len(response.context["history"]) == 11
 

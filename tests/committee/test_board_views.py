@@ -207,9 +207,10 @@ def many_posts(world):
 
 def test_feed_query_count(as_user, many_posts, django_assert_num_queries):
     client = as_user(many_posts.member)
-    # session, user, scope positions, scope membership, the member's committee,
-    # page count, page of posts with organisation and author, their photos
-    with django_assert_num_queries(8):
+    # session, user, change stamps (the scope's key), scope positions, scope membership,
+    # the member's committee, page count, page of posts with organisation and author,
+    # their photos
+    with django_assert_num_queries(9):
         response = client.get(reverse("committee:board"))
     assert len(response.context["page"]) == 10
 
@@ -218,9 +219,10 @@ def test_review_queue_query_count(as_user, many_posts, django_assert_num_queries
     for n in range(10):
         make_post(many_posts, title=f"待审{n}")
     client = as_user(many_posts.committee_user)
-    # session, user, scope positions, scope membership, my posts count (none: no page
-    # query follows), queue with organisation and author, the queue's photos
-    with django_assert_num_queries(7):
+    # session, user, change stamps (the scope's key), scope positions, scope membership,
+    # my posts count (none: no page query follows), queue with organisation and author,
+    # the queue's photos
+    with django_assert_num_queries(8):
         response = client.get(reverse("committee:board_manage"))
     assert len(response.context["queue"]) == 12
 
@@ -231,9 +233,9 @@ def test_post_page_query_count(as_user, many_posts, django_assert_num_queries):
         PostPhoto.objects.create(post=post, image=f"x{n}.png", content_type="image/png")
         services.post_feature(post=post, actor=many_posts.committee_user, featured=n % 2 == 0)
     client = as_user(many_posts.committee_user)
-    # session, user, post with organisation and author, scope positions, scope membership,
-    # photos, history with each step's author
-    with django_assert_num_queries(7):
+    # session, user, post with organisation and author, change stamps (the scope's key),
+    # scope positions, scope membership, photos, history with each step's author
+    with django_assert_num_queries(8):
         response = client.get(reverse("committee:post", args=[post.pk]))
     assert len(response.context["post"].photo_list) == 11
 
@@ -253,9 +255,9 @@ def test_the_feed_filters_by_kind_and_ignores_an_unknown_kind(as_user, world):
 
 def test_own_posts_query_count(as_user, many_posts, django_assert_num_queries):
     client = as_user(many_posts.secretary)
-    # session, user, scope positions, scope membership, my posts count,
-    # my posts page (organisation and author joined)
-    with django_assert_num_queries(6):
+    # session, user, change stamps (the scope's key), scope positions, scope membership,
+    # my posts count, my posts page (organisation and author joined)
+    with django_assert_num_queries(7):
         response = client.get(reverse("committee:board_manage"))
     assert len(response.context["mine"]) == 12
     assert "queue" not in response.context

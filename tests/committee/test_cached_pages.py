@@ -1,12 +1,14 @@
-"""The committee pages at province scale: cached under a fingerprint, never stale.
+"""The committee pages at province scale: cached under the data's stamps, never stale.
 
-The progress table, the task list and the matrix keep what they computed (the table's
-layout by task, rendered rows) in the cache under a fingerprint of the data; every change
-a user makes must show on the next request, and a page served from the cache costs only
-the session, the scope and the fingerprint.
+The progress table and the task list keep their rendered body in the cache under the
+change stamps of what they show (portal/fragments.py), the matrix its table under a
+fingerprint of the data; every change a user makes must show on the next request, and a
+page served from the cache costs only the session, the user and the change stamps (the
+matrix: its fingerprint as well).
 """
 
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
@@ -16,6 +18,11 @@ from committee.models import Assignment, Task
 from committee.selectors import assignment_table
 from tests.committee.conftest import TODAY, make_task
 from tests.factories import branch
+
+
+def without_tokens(response) -> str:
+    """The page without its CSRF tokens (masked afresh on every response)."""
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", response.content.decode())
 
 
 @pytest.fixture
@@ -139,7 +146,7 @@ def test_the_task_filter_keeps_the_chosen_task_and_its_options(as_user, busy_wor
     assert html.count("<option value=") == Task.objects.count() + 1 + 5  # tasks, all, states
 
 
-def test_cached_pages_cost_the_session_the_scope_and_the_fingerprint(
+def test_cached_pages_cost_the_session_the_user_and_the_stamps(
     as_user, busy_world, django_assert_num_queries
 ):
     client = as_user(busy_world.committee_user)
@@ -147,11 +154,53 @@ def test_cached_pages_cost_the_session_the_scope_and_the_fingerprint(
         reverse("committee:assignments"),
         reverse("committee:assignments") + "?page=2",
         reverse("committee:tasks"),
-        reverse("committee:assignment_matrix"),
     ]
     for url in pages:
         client.get(url)
     for url in pages:
-        # session, user, scope positions, scope membership, fingerprint (with the count)
-        with django_assert_num_queries(5):
+        # session, user, change stamps (the scope from the cache, the body's key)
+        with django_assert_num_queries(3):
             assert client.get(url).status_code == 200
+    matrix = reverse("committee:assignment_matrix")
+    client.get(matrix)
+    # session, user, change stamps (the scope), fingerprint (with the count)
+    with django_assert_num_queries(4):
+        assert client.get(matrix).status_code == 200
+
+
+def test_a_cached_body_is_the_same_page(as_user, busy_world):
+    client = as_user(busy_world.committee_user)
+    for url in (reverse("committee:assignments") + "?state=assigned", reverse("committee:tasks")):
+        first = without_tokens(client.get(url))
+        assert without_tokens(client.get(url)) == first
+
+
+def test_a_renamed_assignee_shows_at_once(as_user, busy_world):
+    task = make_task(
+        busy_world, title="个人任务", organisations=[], people=[busy_world.other_secretary]
+    )
+    client = as_user(busy_world.committee_user)
+    url = reverse("committee:assignments")
+    assert "陈书记" in client.get(url, {"task": task.pk}).content.decode()  # cached now
+    busy_world.other_secretary.name = "陈新名"
+    busy_world.other_secretary.save()
+    assert "陈新名" in client.get(url, {"task": task.pk}).content.decode()
+
+
+def test_the_secretary_s_tasks_show_a_new_task_at_once(as_user, busy_world):
+    secretary = as_user(busy_world.secretary)
+    url = reverse("committee:tasks")
+    assert "给一支部的新任务" not in secretary.get(url).content.decode()  # cached now
+    make_task(busy_world, title="给一支部的新任务", organisations=[busy_world.branch])
+    assert "给一支部的新任务" in secretary.get(url).content.decode()
+
+
+def test_outsiders_never_get_the_committee_s_cached_body(as_user, busy_world):
+    committee = as_user(busy_world.committee_user)
+    for name in ("committee:assignments", "committee:tasks"):
+        assert "任务6" in committee.get(reverse(name)).content.decode()  # cached now
+    outsider = as_user(busy_world.outsider)
+    for name in ("committee:assignments", "committee:tasks"):
+        response = outsider.get(reverse(name))
+        assert response.status_code == 200
+        assert "任务6" not in response.content.decode(), name

@@ -1,6 +1,7 @@
 """Task pages: issuing, the task list and the task page; who gets what, in how many queries."""
 
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
@@ -8,6 +9,11 @@ from django.urls import reverse
 from committee.models import Assignment, Task
 from tests.committee.conftest import TODAY, make_task
 from tests.factories import branch
+
+
+def without_tokens(response) -> str:
+    """The page without its CSRF tokens (masked afresh on every response)."""
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", response.content.decode())
 
 
 def _post_task(client, world, **extra):
@@ -123,11 +129,16 @@ def many_tasks(world, frozen):
 
 def test_task_list_query_count(as_user, many_tasks, django_assert_num_queries):
     client = as_user(many_tasks.committee_user)
-    # session, user, scope positions, scope membership, my assignments (joined),
-    # page count, page of tasks with state counts (one grouped query)
-    with django_assert_num_queries(7):
+    # session, user, change stamps (the scope's and the body's key), scope positions,
+    # scope membership, my assignments (joined), page count, page of tasks with state
+    # counts (one grouped query)
+    with django_assert_num_queries(8):
         response = client.get(reverse("committee:tasks"))
     assert len(response.context["page"]) == 12
+    # The body from the cache: session, user, change stamps.
+    with django_assert_num_queries(3):
+        again = client.get(reverse("committee:tasks"))
+    assert without_tokens(again) == without_tokens(response)
 
 
 def test_task_page_query_count(as_user, many_tasks, django_assert_num_queries):
@@ -137,9 +148,9 @@ def test_task_page_query_count(as_user, many_tasks, django_assert_num_queries):
             task=task, organisation=branch(many_tasks.committee, f"再扩展{n}党支部")
         )
     client = as_user(many_tasks.committee_user)
-    # session, user, task with issuer and creator, scope positions, scope membership,
-    # assignments with organisation and person
-    with django_assert_num_queries(6):
+    # session, user, task with issuer and creator, change stamps (the scope's key), scope
+    # positions, scope membership, assignments with organisation and person
+    with django_assert_num_queries(7):
         response = client.get(reverse("committee:task", args=[task.pk]))
     assert len(response.context["rows"]) == 12
 

@@ -37,9 +37,10 @@ def test_archive_lists_meetings_contests_and_shuxue(as_user, world, django_asser
     Contest.objects.filter(pk=contest.pk).update(closes_at=at(2026, 11, 20))
     client = as_user(world.secretary)
     url = reverse("learning:archive", args=[world.member.pk]) + "?year=2026"
-    # session, user, scope (2), then the archive: membership, plan, minutes by method and
-    # topic, reads, reflections, reports, activities, meetings attended, contests, 述学 results
-    with django_assert_num_queries(14):
+    # session, user, stamps, scope (2), the member's place for the check, contests, then the
+    # archive: membership, plan, minutes by method and topic, reads, reflections, reports,
+    # activities, meetings attended, 述学 results
+    with django_assert_num_queries(16):
         response = client.get(url)
     page = response.content.decode()
     assert "第1次党员大会" in page and "第10次党员大会" in page

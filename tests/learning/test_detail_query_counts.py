@@ -2,8 +2,8 @@
 queries (pinned with the province-scale work, issue 8), with twelve members' records
 around them (the ``many`` fixture of test_query_counts).
 
-Every page first spends 4 queries on the request itself: session, user, the scope's
-positions and membership ("4 base" below).
+Every page first spends 5 queries on the request itself: session, user, the change stamps,
+the scope's positions and membership on a cold cache ("5 base" below).
 """
 
 from collections.abc import Callable
@@ -28,35 +28,35 @@ CASES = [
         "secretary",
         "learning:reflection",
         _first(Reflection, title="体会0"),
-        4 + 3,
+        5 + 3,
         "the reflection with author, branch, material, topic; earlier versions; comments",
     ),
     (
         "member",
         "learning:report",
         _first(ResearchReport, title="报告0"),
-        4 + 3,
+        5 + 3,
         "the report with its branch; authors; outcomes",
     ),
     (
         "member",
         "learning:activity",
         _first(Activity, title="读书会0"),
-        4 + 4,
+        5 + 4,
         "the activity; joined?; participants; reflections written for it",
     ),
     (
         "secretary",
         "learning:branch_plan",
         _first(BranchPlan),
-        4 + 2,
+        5 + 2,
         "the plan with its branch; its items",
     ),
     (
         "committee_user",
         "learning:centre_session",
         _first(CentreGroupSession),
-        4 + 4,
+        5 + 4,
         "the session; attendees; speeches with speakers; people for the speech form",
     ),
 ]

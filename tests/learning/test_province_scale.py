@@ -163,12 +163,15 @@ def test_a_committee_plan_list_reads_the_count_from_the_cache(
 ):
     client = as_user(plans.committee_user)
     url = reverse("learning:plans")
-    # 4 base, the stamps, the count, the page.
-    with django_assert_num_queries(4 + 3):
+    # Session, user, the stamps, the scope (2), the count, the page.
+    with django_assert_num_queries(5 + 2):
         assert client.get(url).status_code == 200
-    # Cached: the stamps instead of the count.
-    with django_assert_num_queries(4 + 2):
+    # The scope and the page's body are cached: session, user, the stamps.
+    with django_assert_num_queries(3):
         assert client.get(url).status_code == 200
+    # Another page of the same list: the count from the cache, the page.
+    with django_assert_num_queries(3 + 1):
+        assert client.get(url + "?page=2").status_code == 200
 
 
 def test_the_stamps_change_with_plans_memberships_and_the_tree(plans):

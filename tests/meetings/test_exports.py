@@ -129,8 +129,8 @@ def test_ledger_query_count_is_fixed(as_user, world, ledger_meeting, django_asse
         reverse("meetings:ledger", args=[world.branch.pk])
         + "?start=2026-01-01&end=2026-06-30&format=docx"
     )
-    # session, user, organisation, scope positions, scope membership, meetings,
-    # attendance, attachments, agenda
-    with django_assert_num_queries(9):
+    # session, user, change stamps (the scope's cache key), scope positions, scope
+    # membership, organisation, meetings, attendance, attachments, agenda
+    with django_assert_num_queries(10):
         response = client.get(url)
     assert len(Document(io.BytesIO(response.content)).tables) == 11

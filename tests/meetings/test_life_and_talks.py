@@ -242,9 +242,10 @@ def test_talk_list_query_count(as_user, world, django_assert_num_queries, frozen
             by=world.secretary,
         )
     client = as_user(world.secretary)
-    # session, user, page count (secretary's branches as a subquery), page rows with
-    # branch and both people, scope positions, scope membership (for the menu)
-    with django_assert_num_queries(6):
+    # session, user, change stamps, scope positions, scope membership (the scope is then
+    # cached), page count (secretary's branches as a subquery), page rows with branch and
+    # both people
+    with django_assert_num_queries(7):
         response = client.get(reverse("meetings:talks"))
     assert len(response.context["page"]) == 12
 
@@ -257,8 +258,8 @@ def test_review_page_query_count(as_user, world, django_assert_num_queries, froz
     client = as_user(world.secretary)
     url = reverse("meetings:review", args=[world.branch.pk]) + "?year=2026"
     client.post(url)
-    # session, user, organisation, scope positions, scope membership, review, ratings
-    # with their members
-    with django_assert_num_queries(7):
+    # session, user, change stamps (the scope, cached by the post), organisation, review,
+    # ratings with their members
+    with django_assert_num_queries(6):
         response = client.get(url)
     assert len(response.context["form"].ratings) == 13

@@ -73,10 +73,10 @@ def test_branch_calendar_query_count(
         )
     Membership.objects.filter(user=world.member).update(is_leading_cadre=True)
     client = as_user(world.secretary)
-    # session, user, organisation, scope positions, scope membership, groups, meeting
-    # counts, exemptions, rules, leading cadres, their life-meeting attendance, officers,
-    # members, talks
-    with django_assert_num_queries(14):
+    # session, user, change stamps, scope positions, scope membership, organisation,
+    # groups, meeting counts, exemptions, rules, leading cadres, their life-meeting
+    # attendance, officers, members, talks
+    with django_assert_num_queries(15):
         response = client.get(reverse("meetings:calendar", args=[world.branch.pk]))
     assert len(response.context["rows"]) == 7
 
@@ -92,9 +92,9 @@ def test_committee_view_query_count_and_sorting(
     with django_assert_num_queries(11):
         response = client.get(url)
     summaries = response.context["summaries"]
-    # Again, from the cache: session, user, organisation, scope positions, scope
-    # membership, cache fingerprint.
-    with django_assert_num_queries(6):
+    # Again, from the cache: session, user, change stamps (the scope's key and the
+    # overview's fingerprint), organisation.
+    with django_assert_num_queries(4):
         again = client.get(url)
     assert [s.branch.pk for s in again.context["summaries"]] == [s.branch.pk for s in summaries]
     assert b'data-testid="committee-row"' in again.content
@@ -163,12 +163,16 @@ def test_dashboard_query_count(as_user, world, many_branches, django_assert_num_
             by=world.secretary,
         )
     client = as_user(world.secretary)
-    # session, user, scope positions, scope membership, managed branches, groups, meeting
-    # counts, exemptions, rules, upcoming meetings (no query for overseen organisations:
-    # a secretary oversees none)
-    with django_assert_num_queries(10):
+    # session, user, change stamps, scope positions, scope membership, managed branches,
+    # groups, meeting counts, exemptions, rules, upcoming meetings (no query for overseen
+    # organisations: a secretary oversees none)
+    with django_assert_num_queries(11):
         response = client.get(reverse("meetings:dashboard"))
     assert len(response.context["upcoming"]) == 10
+    # Again within the minute: the body comes from the cache (session, user, stamps).
+    with django_assert_num_queries(3):
+        again = client.get(reverse("meetings:dashboard"))
+    assert again.content.count(b'href="/meetings/') == response.content.count(b'href="/meetings/')
     assert Organisation.objects.count() > 20
 
 

@@ -254,11 +254,15 @@ def test_list_export_is_a_row_per_meeting(as_user, world, frozen):
 
 def test_list_query_count(as_user, world, many_branches, django_assert_num_queries, frozen):
     client = as_user(world.committee_user)
-    # session, user, scope positions, scope membership, filter's organisation choices,
-    # page count, page rows (organisation, host, 应到/实到 annotated)
-    with django_assert_num_queries(7):
+    # session, user, change stamps, scope positions, scope membership, filter's
+    # organisation choices, page count, page rows (organisation, host, 应到/实到 annotated)
+    with django_assert_num_queries(8):
         response = client.get(reverse("meetings:list"))
     assert len(response.context["page"]) == PAGE_SIZE
+    # The body is then cached under the stamps (portal/fragments.py): session, user, stamps.
+    with django_assert_num_queries(3):
+        again = client.get(reverse("meetings:list"))
+    assert again.content.count(b'data-testid="meeting-row"') == PAGE_SIZE
 
 
 def test_detail_query_count(as_user, world, officers, django_assert_num_queries, frozen):
@@ -273,9 +277,9 @@ def test_detail_query_count(as_user, world, officers, django_assert_num_queries,
         )
     client = as_user(world.secretary)
     # session, user, meeting with organisation/host/recorder/lecturer/creator, agenda,
-    # attendance with people, attachments, amendments with authors, scope positions,
-    # scope membership
-    with django_assert_num_queries(9):
+    # attendance with people, attachments, amendments with authors, change stamps, scope
+    # positions, scope membership
+    with django_assert_num_queries(10):
         response = client.get(reverse("meetings:detail", args=[meeting.pk]))
     assert len(response.context["expected"]) == 15
 

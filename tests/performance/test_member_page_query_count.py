@@ -26,9 +26,9 @@ def test_member_page_query_count_does_not_grow_with_posts(
         )
     client = as_user(world.committee_user)
     url = reverse("portal:member", args=[world.member.pk])
-    # session, user, scope positions, scope membership, the member's membership with
-    # branch and group, their posts with organisations, their commendations
-    with django_assert_num_queries(7):
+    # session, user, change stamps, scope positions, scope membership, the member's
+    # membership with branch and group, their posts with organisations, their commendations
+    with django_assert_num_queries(8):
         response = client.get(url)
     assert response.status_code == 200
     assert b"2011" in response.content

@@ -162,8 +162,9 @@ def test_inbox_shows_own_messages_and_the_unread_count(as_user, world, django_as
         message=Message("Secret"),
     )
     client = as_user(world.member)
-    # session, user (with its unread count), scope positions, scope membership, page count, page rows
-    with django_assert_num_queries(6):
+    # session, user (with its unread count), change stamps, scope positions, scope
+    # membership, page count, page rows
+    with django_assert_num_queries(7):
         response = client.get(reverse("portal:inbox"))
     assert response.context["page"].paginator.count == 12
     assert 'data-testid="unread-count">12<' in response.content.decode()

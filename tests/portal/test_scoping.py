@@ -75,6 +75,12 @@ def test_anonymous_sees_nothing(world):
 
 def test_scope_costs_two_queries_once_per_request(world, django_assert_num_queries):
     user = User.objects.get(pk=world.secretary.pk)
-    with django_assert_num_queries(2):  # current positions; own membership
+    # the change stamps (the cache key); current positions; own membership
+    with django_assert_num_queries(3):
         scope_for(user)
         scope_for(user)
+    # Another request (a new user object): from the cache, the stamps only.
+    again = User.objects.get(pk=world.secretary.pk)
+    with django_assert_num_queries(1):
+        assert scope_for(again) == scope_for(user)
+    assert again._portal_scope_membership.branch == world.branch  # type: ignore[attr-defined]

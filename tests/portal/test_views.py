@@ -142,11 +142,15 @@ def test_branch_page_query_count(as_user, big_world, django_assert_num_queries):
 
 def test_member_list_query_count(as_user, big_world, django_assert_num_queries):
     client = as_user(big_world.committee_user)
-    # session, user, scope positions, scope membership, filter's organisation choices,
-    # page count, page rows (member, branch, group joined)
-    with django_assert_num_queries(7):
+    # session, user, change stamps, scope positions, scope membership, filter's
+    # organisation choices, page count, page rows (member, branch, group joined)
+    with django_assert_num_queries(8):
         response = client.get(reverse("portal:members"))
     assert len(response.context["page"]) == PAGE_SIZE
+    # Then from the cache (portal/fragments.py): session, user, stamps.
+    with django_assert_num_queries(3):
+        again = client.get(reverse("portal:members"))
+    assert again.content.count(b"<tr>") == response.content.count(b"<tr>") == PAGE_SIZE + 1
 
 
 def test_committee_dashboard_query_count(as_user, big_world, django_assert_num_queries):

@@ -73,7 +73,8 @@ def test_list_query_count(as_user, world, django_assert_num_queries):
             quarter=3,
         )
     client = as_user(world.committee_user)
-    # 1 session, 1 user, 2 scope, 1 count, 1 page with branch and filer, 1 filing branches
-    with django_assert_num_queries(7):
+    # 1 session, 1 user, 1 change stamps (the scope's key), 2 scope, 1 count, 1 page with
+    # branch and filer, 1 filing branches
+    with django_assert_num_queries(8):
         response = client.get(reverse("scorecards:innovations"))
     assert len(response.context["page"]) == 12

@@ -73,8 +73,9 @@ def test_list_query_count(as_user, world, many_branches, django_assert_num_queri
     for b in many_branches:
         inspect(world.committee, b, world.committee_user, 5)
     client = as_user(world.committee_user)
-    # 1 session, 1 user, 2 scope, 2 committees of the user, 1 count, 1 page of inspections
-    # with branch and inspector, 1 their scores (prefetch)
+    # 1 session, 1 user, 1 change stamps (the scope's key), 2 scope, 1 committees of the
+    # user (read once a request), 1 count, 1 page of inspections with branch and inspector,
+    # 1 their scores (prefetch)
     with django_assert_num_queries(9):
         response = client.get(reverse("scorecards:inspections"), {"quarter": "2026-Q3"})
     assert len(response.context["page"]) == 10

@@ -57,10 +57,10 @@ def test_the_member_sees_what_of_theirs_counted(as_user, records):
 
 def test_query_count_does_not_grow_with_records(as_user, records, django_assert_num_queries):
     client = as_user(records.member)
-    # 1 session, 1 user, 2 scope, 1 membership, 1 branch scorecards, 5 contributions
-    # (meetings, study, reflections, contests, research), 1 my commendations,
-    # 1 the branch's commendations
-    with django_assert_num_queries(13):
+    # 1 session, 1 user, 1 change stamps (the scope's key), 2 scope, 1 membership,
+    # 1 branch scorecards, 5 contributions (meetings, study, reflections, contests,
+    # research), 1 my commendations, 1 the branch's commendations
+    with django_assert_num_queries(14):
         client.get(URL, {"quarter": "2026-Q3"})
 
 

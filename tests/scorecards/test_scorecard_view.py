@@ -64,9 +64,9 @@ def test_query_count_is_fixed(as_user, world, many_branches, django_assert_num_q
     build(world.committee)
     target = Scorecard.objects.get(branch=world.branch)
     client = as_user(world.committee_user)
-    # 1 session, 1 user, 2 scope, 1 scorecard with branch, set, people and build,
-    # 1 lines with indicators, 1 versions
-    with django_assert_num_queries(7):
+    # 1 session, 1 user, 1 change stamps (the scope's key), 2 scope, 1 scorecard with
+    # branch, set, people and build, 1 lines with indicators, 1 versions
+    with django_assert_num_queries(8):
         response = client.get(url(target))
     assert sum(len(lines) for *_x, lines in response.context["page"].lines_by_dimension) == 12
 

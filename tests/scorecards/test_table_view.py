@@ -1,11 +1,19 @@
 """The committee's table of all branches for a quarter."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
 from scorecards.models import Scorecard
-from scorecards.services import scorecard_build_request, scorecard_build_run
+from scorecards.services import scorecard_build_request, scorecard_build_run, scorecard_review
 from tests.scorecards.conftest import Q3, innovation, inspect, small_set
+
+
+def without_tokens(response) -> str:
+    """The page without its CSRF tokens (masked afresh on every response)."""
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", response.content.decode())
+
 
 pytestmark = pytest.mark.django_db
 
@@ -72,13 +80,49 @@ def test_export_is_a_spreadsheet_of_the_filtered_rows(as_user, built):
 
 def test_query_count_does_not_grow_with_rows(as_user, built, django_assert_num_queries):
     client = as_user(built.committee_user)
-    # 1 session, 1 user, 2 scope (positions, membership), 2 committees of the user (one to
-    # pick the default committee, one for the switcher), 1 ranks in the subtree (window),
-    # 1 page count, 1 page of scorecards with branches, 1 trend of the page's branches,
-    # 1 latest build, 1 "under" choices of the filter form
+    # 1 session, 1 user, 1 change stamps (the scope's and the body's key), 2 scope
+    # (positions, membership), 1 committees of the user (the default committee, and the
+    # switcher), 1 latest build, 1 "under" choices of the filter form, 1 page count,
+    # 1 page of scorecards with branches, 1 ranks in the subtree (window), 1 trend of the
+    # page's branches
     with django_assert_num_queries(12):
         response = client.get(URL, {"quarter": "2026-Q3"})
     assert len(response.context["rows"]) == 12
+    # The body from the cache: 1 session, 1 user, 1 change stamps (the scope from the
+    # cache), 1 committees of the user, 1 latest build (its progress is live).
+    with django_assert_num_queries(5):
+        again = client.get(URL, {"quarter": "2026-Q3"})
+    assert without_tokens(again) == without_tokens(response)
+
+
+def test_the_cached_table_shows_a_change_at_once(as_user, built):
+    client = as_user(built.committee_user)
+    first = client.get(URL, {"quarter": "2026-Q3"}).content.decode()  # cached now
+    assert 'data-testid="state">已审核' not in first
+    card = Scorecard.objects.get(branch=built.branch, year=2026, quarter=3)
+    scorecard_review(scorecard=card, user=built.committee_user)
+    assert 'data-testid="state">已审核' in client.get(URL, {"quarter": "2026-Q3"}).content.decode()
+    built.branch.name = "改名后的党支部"
+    built.branch.save()
+    assert "改名后的党支部" in client.get(URL, {"quarter": "2026-Q3"}).content.decode()
+
+
+def test_the_build_progress_is_live_under_a_cached_table(as_user, built):
+    client = as_user(built.committee_user)
+    first = client.get(URL, {"quarter": "2026-Q3"})
+    run = first.context["build"].run
+    scorecard_build_request(committee=built.committee, period=Q3)  # queued, not run
+    again = client.get(URL, {"quarter": "2026-Q3"})
+    assert again.context["build"].run == run + 1
+    assert f"#{run + 1}" in again.content.decode()
+
+
+def test_the_outsider_still_gets_404_once_the_table_is_cached(as_user, built):
+    as_user(built.committee_user).get(URL, {"committee": built.committee.pk})  # cached now
+    response = as_user(built.outsider).get(URL, {"committee": built.committee.pk})
+    assert response.status_code == 404
+    other = as_user(built.other_secretary).get(URL, {"committee": built.committee.pk})
+    assert other.status_code == 404
 
 
 def test_a_member_is_sent_to_their_own_page(as_user, world):

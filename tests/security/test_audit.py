@@ -117,8 +117,9 @@ def test_query_count_does_not_grow_with_entries(world, as_user, django_assert_nu
             )
     ContentType.objects.get_for_models(*audited_models())  # content types are cached per process
     client = as_user(world.committee_user)
-    # 1 session, 2 user, 3 positions and 4 membership (the scope), 5 the page's count,
-    # 6 the entries with their actor and content type (one subquery per audited model).
-    with django_assert_num_queries(6):
+    # 1 session, 2 user, 3 change stamps, 4 positions and 5 membership (the scope), 6 the
+    # page's count, 7 the entries with their actor and content type (one subquery per
+    # audited model).
+    with django_assert_num_queries(7):
         response = client.get(URL)
     assert len(response.context["page"]) >= 10
