@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.cache import cache
 from django.http import Http404
 from django.utils.translation import gettext as _
 
 from assessment.models import Attempt, Contest, Question, Rubric, ShuxuePeriod, ShuxueReport
+from portal import stamps
 from portal.models import Organisation
 from portal.scoping import Scope, scope_for
 
@@ -34,13 +36,29 @@ def question_for_user(user: Any, pk: int) -> Question:
 def contest_for_user(user: Any, pk: int, *, manage: bool = False) -> Contest:
     """A contest its participants and those who run it may open; ``manage`` for the latter."""
     scope = scope_for(user)
-    contest = Contest.objects.select_related("organisation").filter(pk=pk).first()
+    contest = _contest(pk)
     if contest is None:
         raise Http404(_("No such contest."))
     if runs(scope, contest.organisation):
         return contest
     if manage or not contest.is_published or not covers_own_branch(scope, contest.organisation):
         raise Http404(_("No such contest."))
+    return contest
+
+
+# A contest and its organisation are read by every page of the contest (its league above
+# all) and change rarely: kept under their tables' stamps, read with the stamps every
+# request reads anyway, never stale.
+CONTEST_TABLES = ("assessment_contest", "portal_organisation")
+
+
+def _contest(pk: int) -> Contest | None:
+    key = f"assessment:contest:{pk}:{stamps.read(CONTEST_TABLES)}"
+    contest: Contest | None = cache.get(key)
+    if contest is None:
+        contest = Contest.objects.select_related("organisation").filter(pk=pk).first()
+        if contest is not None:
+            cache.set(key, contest, 10 * 60)
     return contest
 
 

@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from assessment import rendering, selectors, services
-from assessment.models import Attempt, QuestionKind
+from assessment.models import Attempt, Contest, QuestionKind
 from assessment.services import QuestionContent
 from portal.models import User
 from tests.assessment.conftest import finish, make_bank, make_contest
@@ -75,9 +75,9 @@ def test_cached_league_shows_a_new_finish_at_once(
     # 8 counting attempts, 9 branches, 10 members per branch, 11 the page's rows.
     with django_assert_num_queries(11):
         first = client.get(league_url(contest))
-    # Cached: 1 session, 2 user, 3 change stamps (the scope from the cache), 4 contest,
-    # 5 fingerprint: the tables as rendered come from the cache.
-    with django_assert_num_queries(5):
+    # Cached: 1 session, 2 user, 3 change stamps (the scope and the contest from the
+    # cache), 4 fingerprint: the tables as rendered come from the cache.
+    with django_assert_num_queries(4):
         response = client.get(league_url(contest))
     assert without_tokens(response) == without_tokens(first)
     text = response.content.decode()
@@ -198,9 +198,9 @@ def test_analysis_page_queries_when_cached(as_user, world, played, django_assert
     client = as_user(world.committee_user)
     url = reverse("assessment:analysis", args=[contest.pk])
     client.get(url)
-    # 1 session, 2 user, 3 change stamps (the scope from the cache), 4 contest,
-    # 5 fingerprint, 6 versions and topics.
-    with django_assert_num_queries(6):
+    # 1 session, 2 user, 3 change stamps (the scope and the contest from the cache),
+    # 4 fingerprint, 5 versions and topics.
+    with django_assert_num_queries(5):
         response = client.get(url)
     assert len(response.context["rows"]) == 10
 
@@ -355,3 +355,14 @@ def test_result_sheet_reads_as_the_template_wrote_it(world):
     assert "—" in old and "◀" in old  # the unanswered question; a chosen option
     revealed = Template(OLD_RESULT).render(Context({"sheet": sheet, "revealed": True}))
     assert "&lt;第3条&gt; &amp; 说明" in revealed and "✗" in revealed
+
+
+def test_a_contest_edited_or_unpublished_shows_at_once(as_user, world, played):
+    """The contest itself is cached under its table's stamp (assessment/access.py)."""
+    contest, _third = played
+    client = as_user(world.member)
+    assert client.get(league_url(contest)).status_code == 200
+    Contest.objects.filter(pk=contest.pk).update(title="改过名的竞赛")
+    assert "改过名的竞赛" in client.get(league_url(contest)).content.decode()
+    Contest.objects.filter(pk=contest.pk).update(is_published=False)
+    assert client.get(league_url(contest)).status_code == 404
