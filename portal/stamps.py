@@ -33,6 +33,15 @@ SQLITE_BUMP = (
     "INSERT OR {verb} INTO portal_changestamp (name, value) VALUES "
     "('{table}', (SELECT COALESCE(MAX(value), 0) + 1 FROM portal_changestamp))"
 )
+# Inside a trigger an UPDATE, not an INSERT OR REPLACE: SQLite lets the outer statement's
+# conflict clause override the trigger's, so the INSERT OR IGNORE of a many-to-many add
+# (bulk_create with ignore_conflicts) turned the REPLACE into IGNORE and the stamp stayed.
+SQLITE_TRIGGER_BUMP = (
+    "UPDATE portal_changestamp SET value = "
+    "(SELECT MAX(value) + 1 FROM portal_changestamp) WHERE name = '{table}'; "
+    "INSERT OR IGNORE INTO portal_changestamp (name, value) VALUES "
+    "('{table}', (SELECT COALESCE(MAX(value), 0) + 1 FROM portal_changestamp))"
+)
 
 
 def track(*tables: str, columns: Sequence[str] = ()) -> None:
@@ -87,7 +96,7 @@ def install(schema_editor: Any, tables: Sequence[str]) -> None:
             )
         elif vendor == "sqlite":
             # ``table`` is an app's constant (track()), never input.
-            bump = SQLITE_BUMP.format(verb="REPLACE", table=table)
+            bump = SQLITE_TRIGGER_BUMP.format(table=table)
             for event in ("INSERT", "UPDATE", "DELETE"):
                 on = update if event == "UPDATE" else event
                 schema_editor.execute(

@@ -94,3 +94,17 @@ def test_a_login_or_a_notification_does_not_move_the_accounts_stamp(world):
     world.member.name = "刘新名"
     world.member.save()
     assert stamps.read(USERS) != before
+
+
+def test_an_insert_or_ignore_moves_the_stamp(world):
+    """A many-to-many add is an INSERT … ON CONFLICT DO NOTHING (SQLite: INSERT OR
+    IGNORE), whose conflict clause SQLite applies to the statements of the triggers too."""
+    from portal.models import Position
+
+    world.member.save()
+    before = stamps.read(["portal_position"])
+    Position.objects.bulk_create(
+        [Position(user=world.member, organisation=world.branch, title="committee_member")],
+        ignore_conflicts=True,
+    )
+    assert stamps.read(["portal_position"]) != before
