@@ -22,7 +22,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from assessment.models import QuestionKind, QuestionVersion
-from assessment.selectors import CachedBranchRow, ItemRow, MemberRow, ShownItem
+from assessment.selectors import CachedBranchRow, ItemRow, MemberRow, ShownItem, TakeQuestion
 
 
 def escape(value: Any) -> str:
@@ -135,48 +135,49 @@ def analysis_rows(rows: Iterable[ItemRow]) -> SafeString:
     return mark_safe("".join(out))  # noqa: S308 - every value above is escaped
 
 
-def take_sheet(sheet: Iterable[ShownItem]) -> SafeString:
-    """The questions of an open attempt as form fields (the contest question page)."""
+def take_sheet(questions: Iterable[TakeQuestion], responses: dict[int, str]) -> SafeString:
+    """The questions of an open attempt as form fields, each with the member's saved answer
+    (the contest question page)."""
     _n = _numbers()
     saved = escape(_("Saved"))
     your_answer = escape(_("Your answer"))
     kinds: dict[str, str] = {}
     out = []
-    for shown in sheet:
-        item, version = shown.item, shown.version
-        pos = _n(item.position)
-        kind = kinds.get(version.kind)
+    for question in questions:
+        response = responses.get(question.position, "")
+        pos = _n(question.position)
+        kind = kinds.get(question.kind)
         if kind is None:
-            kind = kinds[version.kind] = escape(version.get_kind_display())
+            kind = kinds[question.kind] = escape(QuestionKind(question.kind).label)
         out.append(
             f'  <fieldset class="card mb-3" data-position="{pos}" data-testid="question-{pos}">\n'
             '    <div class="card-body">\n'
             f'      <legend class="fs-6 fw-bold"><span data-testid="question-number">{pos}</span>.'
             f' <span class="badge text-bg-light">{kind}</span> '
-            f'<span data-testid="question-stem">{escape(version.stem)}</span></legend>\n'
+            f'<span data-testid="question-stem">{escape(question.stem)}</span></legend>\n'
         )
-        if version.kind == QuestionKind.FILL:
+        if question.kind == QuestionKind.FILL:
             out.append(
                 f'        <input type="text" class="form-control" name="q_{pos}" '
-                f'value="{escape(item.response)}" maxlength="500" autocomplete="off" '
+                f'value="{escape(response)}" maxlength="500" autocomplete="off" '
                 f'aria-label="{your_answer}">\n'
             )
         else:
-            kind_attr = "checkbox" if version.kind == QuestionKind.MULTIPLE else "radio"
-            for option in shown.options:
-                ident = f"q{pos}{escape(option.letter)}"
-                checked = " checked" if option.chosen else ""
+            kind_attr = "checkbox" if question.kind == QuestionKind.MULTIPLE else "radio"
+            for letter, original, text in question.options:
+                ident = f"q{pos}{escape(letter)}"
+                checked = " checked" if original in response else ""
                 out.append(
                     '        <div class="form-check">\n'
                     f'          <input class="form-check-input" type="{kind_attr}" '
-                    f'name="q_{pos}" id="{ident}" value="{escape(option.original)}"{checked}>\n'
+                    f'name="q_{pos}" id="{ident}" value="{escape(original)}"{checked}>\n'
                     f'          <label class="form-check-label" for="{ident}">'
-                    f"{escape(option.letter)}. {escape(option.text)}</label>\n"
+                    f"{escape(letter)}. {escape(text)}</label>\n"
                     "        </div>\n"
                 )
         out.append(
             f'      <div class="small text-success mt-1" data-testid="saved-{pos}" '
-            f'data-saved-for="{pos}">{saved if item.response else ""}</div>\n'
+            f'data-saved-for="{pos}">{saved if response else ""}</div>\n'
             "    </div>\n  </fieldset>\n"
         )
     return mark_safe("".join(out))  # noqa: S308 - every value above is escaped

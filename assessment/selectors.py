@@ -126,6 +126,44 @@ def attempt_sheet(attempt: Attempt) -> list[ShownItem]:
     return shown
 
 
+@dataclass(frozen=True)
+class TakeQuestion:
+    """One question of an open attempt as drawn: what the question page shows besides the
+    member's answer. Fixed once the attempt starts (its items and their versions are never
+    edited), so it is kept in the cache for the attempt's life."""
+
+    position: int
+    kind: str
+    stem: str
+    options: tuple[tuple[str, str, str], ...]  # (letter shown, letter stored, text)
+
+
+def take_questions(attempt: Attempt) -> tuple[list[TakeQuestion], dict[int, str]]:
+    """The open attempt's questions and its saved answers by position: one query.
+
+    Every member taking a contest opens this page, and again after each reload; the drawn
+    questions come from the cache and only the answers (position and response, no model
+    rows) are read. A miss reads both with :func:`attempt_sheet`, still one query."""
+    key = f"assessment:take:{attempt.pk}:{attempt.started_at.timestamp()}"
+    questions: list[TakeQuestion] | None = cache.get(key)
+    if questions is not None:
+        rows = AttemptItem.objects.filter(attempt_id=attempt.pk).values_list("position", "response")
+        return questions, dict(rows)
+    sheet = attempt_sheet(attempt)
+    questions = [
+        TakeQuestion(
+            position=s.item.position,
+            kind=s.version.kind,
+            stem=s.version.stem,
+            options=tuple((o.letter, o.original, o.text) for o in s.options),
+        )
+        for s in sheet
+    ]
+    remaining = (attempt.deadline - timezone.now()).total_seconds()
+    cache.set(key, questions, max(60, int(remaining) + 60))
+    return questions, {s.item.position: s.item.response for s in sheet}
+
+
 def answers_revealed(attempt: Attempt, moment: Any = None) -> bool:
     contest = attempt.contest
     if attempt.is_open:
@@ -810,6 +848,7 @@ __all__ = [
     "periods_for",
     "runs",
     "shuxue_results_for",
+    "take_questions",
 ]
 
 

@@ -478,23 +478,24 @@ def attempt_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if attempt.is_open and timezone.now() >= attempt.deadline:
         attempt = services.attempt_finish(attempt=attempt, timed_out=True)
         attempt = attempt_for_user(request.user, pk)
-    sheet = selectors.attempt_sheet(attempt)
     if attempt.is_open and own:
+        questions, responses = selectors.take_questions(attempt)
         return render(
             request,
             "assessment/attempt_take.html",
             {
                 "attempt": attempt,
                 "contest": attempt.contest,
-                "sheet": sheet,
-                "sheet_html": rendering.take_sheet(sheet),
-                "answered": sum(1 for s in sheet if s.item.response),
+                "questions": questions,
+                "sheet_html": rendering.take_sheet(questions, responses),
+                "answered": sum(1 for response in responses.values() if response),
                 "timer": {
                     "seconds_left": attempt.seconds_left(),
                     "answer_url": reverse("assessment:attempt_answer", args=[attempt.pk]),
                 },
             },
         )
+    sheet = selectors.attempt_sheet(attempt)
     revealed = selectors.answers_revealed(attempt) or not own
     return render(
         request,

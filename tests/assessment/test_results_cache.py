@@ -330,7 +330,9 @@ def test_question_sheet_reads_as_the_template_wrote_it(world):
     attempt = _four_kinds_answered(world)
     sheet = selectors.attempt_sheet(attempt)
     old = Template(OLD_TAKE).render(Context({"sheet": sheet}))
-    assert same_html(old, rendering.take_sheet(sheet))
+    assert same_html(old, rendering.take_sheet(*selectors.take_questions(attempt)))
+    # and again with the questions from the cache
+    assert same_html(old, rendering.take_sheet(*selectors.take_questions(attempt)))
     assert "checked" in old and "Saved" not in old  # zh-hans: 已保存
 
 

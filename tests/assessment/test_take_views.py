@@ -136,10 +136,39 @@ def test_take_page_shows_saved_answers_in_stored_order(as_user, world, contest):
         content_type="application/json",
     )
     page = client.get(reverse("assessment:attempt", args=[attempt.pk]))
-    shown = [s.version.pk for s in page.context["sheet"]]
-    assert shown == list(attempt.items.order_by("position").values_list("version_id", flat=True))
-    chosen = [o for o in page.context["sheet"][2].options if o.chosen]
-    assert [o.letter for o in chosen] == ["A"]  # the first option as shown
+    stems = list(attempt.items.order_by("position").values_list("version__stem", flat=True))
+    assert [q.stem for q in page.context["questions"]] == stems
+    third = page.context["questions"][2]
+    assert third.options[0][:2] == ("A", item.option_order[0])  # the first option as shown
+    html = page.content.decode()
+    assert f'name="q_3" id="q3A" value="{item.option_order[0]}" checked' in html
+    assert html.count(" checked") == 1
+
+
+def test_take_page_shows_each_answer_saved_since_it_was_last_opened(as_user, world, contest):
+    """The drawn questions come from the cache; the answers are read on every view."""
+    client = as_user(world.member)
+    attempt = started(client, contest)
+    url = reverse("assessment:attempt", args=[attempt.pk])
+    assert " checked" not in client.get(url).content.decode()
+    item = attempt.items.get(position=2)
+    answer_url = reverse("assessment:attempt_answer", args=[attempt.pk])
+    client.post(
+        answer_url,
+        json.dumps({"position": 2, "response": [item.option_order[1]]}),
+        content_type="application/json",
+    )
+    page = client.get(url)
+    assert f'id="q2B" value="{item.option_order[1]}" checked' in page.content.decode()
+    assert page.context["answered"] == 1
+    client.post(
+        answer_url,
+        json.dumps({"position": 2, "response": []}),
+        content_type="application/json",
+    )
+    page = client.get(url)
+    assert " checked" not in page.content.decode()
+    assert page.context["answered"] == 0
 
 
 def test_starting_an_attempt_is_a_few_small_queries(as_user, world, django_assert_num_queries):
@@ -177,12 +206,18 @@ def test_take_page_queries_do_not_grow_with_questions(as_user, world, django_ass
     contest = make_contest(world.committee, count=20)
     client = as_user(world.member)
     attempt = started(client, contest)
-    # 1 session, 2 user, 3 attempt with contest, member and branch, 4 items with their
-    # versions, 5 change stamps (the scope for the navigation, from the cache: the start
-    # read it).
+    url = reverse("assessment:attempt", args=[attempt.pk])
+    # 1 session, 2 user, 3 attempt with its contest, 4 items with their versions, 5 change
+    # stamps (the scope for the navigation, from the cache: the start read it).
     with django_assert_num_queries(5):
-        response = client.get(reverse("assessment:attempt", args=[attempt.pk]))
-    assert len(response.context["sheet"]) == 20
+        response = client.get(url)
+    assert len(response.context["questions"]) == 20
+    # Again: the drawn questions from the cache, 4 only the saved answers.
+    with django_assert_num_queries(5) as again:
+        response = client.get(url)
+    assert not any("assessment_questionversion" in q["sql"] for q in again.captured_queries)
+    assert len(response.context["questions"]) == 20
+    assert response.content.count(b"<fieldset") == 20
 
 
 def test_result_page_queries_do_not_grow(as_user, world, django_assert_num_queries):
