@@ -8,39 +8,18 @@ Every value is escaped (``escape``) and numbers are shown as the templates show 
 
 from __future__ import annotations
 
-import html
 import unicodedata
-from collections.abc import Callable, Iterable
-from typing import Any
+from collections.abc import Iterable
 
-from django.conf import settings
 from django.template.defaultfilters import floatformat
-from django.urls import reverse
-from django.utils.formats import localize, number_format
+from django.utils.formats import number_format
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from assessment.models import QuestionKind, QuestionVersion
 from assessment.selectors import CachedBranchRow, ItemRow, MemberRow, ShownItem, TakeQuestion
-
-
-def escape(value: Any) -> str:
-    """``django.utils.html.escape`` without its lazy-string wrapper (called thousands of
-    times a page): the same text."""
-    return html.escape(str(value))
-
-
-def _numbers() -> Callable[[Any], str]:
-    """A function showing a number as ``{{ value }}`` does (settings read once a page)."""
-    plain_ints = not settings.USE_THOUSAND_SEPARATOR
-
-    def shown(value: Any) -> str:
-        if plain_ints and type(value) is int:
-            return str(value)
-        return escape(localize(value))
-
-    return shown
+from portal.rendering import escape, numbers, url_for_each
 
 
 def _truncated(text: str, length: int) -> str:
@@ -58,7 +37,7 @@ def _decimal_text(text: str) -> str:
 
 def branch_rows(rows: Iterable[CachedBranchRow], first_rank: int) -> SafeString:
     """The branch league rows of one page; ``first_rank`` is the first row's place."""
-    _n = _numbers()
+    _n = numbers()
     out = []
     for rank, (name, members, participants, participation, average) in enumerate(
         rows, start=first_rank
@@ -73,7 +52,7 @@ def branch_rows(rows: Iterable[CachedBranchRow], first_rank: int) -> SafeString:
 
 def member_rows(rows: Iterable[MemberRow], first_rank: int) -> SafeString:
     """The member league rows of one page."""
-    _n = _numbers()
+    _n = numbers()
     out = []
     for rank, (name, branch, percent, passed) in enumerate(rows, start=first_rank):
         tick = " ✓" if passed else ""
@@ -89,13 +68,10 @@ def member_rows(rows: Iterable[MemberRow], first_rank: int) -> SafeString:
     return mark_safe("\n".join(out))  # noqa: S308 - every value above is escaped
 
 
-_URL_SENTINEL = 987654321
-
-
 def analysis_rows(rows: Iterable[ItemRow]) -> SafeString:
     """The item analysis cards (one per question version)."""
-    _n = _numbers()
-    question_url = reverse("assessment:question", args=[_URL_SENTINEL])
+    _n = numbers()
+    question_url = url_for_each("assessment:question")
     review = (
         f' · <span class="text-warning-emphasis fw-bold">{escape(_("Review this question"))}</span>'
     )
@@ -109,7 +85,7 @@ def analysis_rows(rows: Iterable[ItemRow]) -> SafeString:
         if kind is None:
             kind = kinds[version.kind] = escape(version.get_kind_display())
         flagged = row.needs_review
-        url = question_url.replace(str(_URL_SENTINEL), str(version.question_id))
+        url = question_url(version.question_id)
         discrimination = (
             escape(floatformat(row.discrimination, 2)) if row.discrimination is not None else "—"
         )
@@ -138,7 +114,7 @@ def analysis_rows(rows: Iterable[ItemRow]) -> SafeString:
 def take_sheet(questions: Iterable[TakeQuestion], responses: dict[int, str]) -> SafeString:
     """The questions of an open attempt as form fields, each with the member's saved answer
     (the contest question page)."""
-    _n = _numbers()
+    _n = numbers()
     saved = escape(_("Saved"))
     your_answer = escape(_("Your answer"))
     kinds: dict[str, str] = {}
@@ -186,7 +162,7 @@ def take_sheet(questions: Iterable[TakeQuestion], responses: dict[int, str]) -> 
 def result_sheet(sheet: Iterable[ShownItem], revealed: bool) -> SafeString:
     """The questions of a finished attempt with the answers given and, once ``revealed``,
     the correct ones (the attempt's result page)."""
-    _n = _numbers()
+    _n = numbers()
     your_answer, correct_answer = escape(_("Your answer")), escape(_("Correct answer"))
     explanation = escape(_("Explanation"))
     out = []

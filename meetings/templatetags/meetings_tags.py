@@ -6,8 +6,10 @@ from django import template
 from django.urls import reverse
 from django.utils import dateformat, timezone
 from django.utils.html import format_html
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+
+from portal.rendering import escape, numbers, url_for_each
 
 register = template.Library()
 
@@ -63,3 +65,27 @@ def meeting_row(meeting: Any) -> SafeString:
         _("expected %(e)s, present %(p)s")
         % {"e": meeting.expected_count, "p": meeting.present_count},
     )
+
+
+@register.simple_tag
+def committee_rows(summaries: Any, kinds: Any, year: int) -> SafeString:
+    """The rows of the committee's compliance table, one per branch (1,000 for a province),
+    built in Python: the template loop took ~100 ms for them on a cache miss."""
+    shown = numbers()
+    calendar_url = url_for_each("meetings:calendar")
+    query = f"?year={shown(year)}"
+    out = []
+    for s in summaries:
+        missed = s.missed_total
+        strong = "text-danger fw-bold" if missed else ""
+        cells = "".join(
+            f"<td>{shown(n) if (n := s.missed.get(kind)) else '·'}</td>" for kind, _label in kinds
+        )
+        out.append(
+            '<tr data-testid="committee-row">'
+            f'<td><a href="{calendar_url(s.branch.pk)}{query}">{escape(s.branch.name)}</a></td>'
+            f'<td class="{strong}">{shown(missed)}</td>{cells}<td>{shown(s.due_total)}</td></tr>'
+        )
+    if not out:
+        out.append(f'<tr><td colspan="10" class="text-muted">{escape(_("No branches."))}</td></tr>')
+    return mark_safe("\n".join(out))  # noqa: S308 - every value above is escaped

@@ -19,6 +19,7 @@ from assessment.services import QuestionContent
 from portal.models import User
 from tests.assessment.conftest import finish, make_bank, make_contest
 from tests.factories import branch, member_of
+from tests.support.html import same_html
 
 
 def without_tokens(response) -> str:
@@ -206,13 +207,6 @@ def test_analysis_page_queries_when_cached(as_user, world, played, django_assert
 
 
 # --- rows written in Python read as the templates wrote them ---------------------------
-
-
-def same_html(a: str, b: str) -> bool:
-    def norm(s: str) -> str:
-        return re.sub(r"\s+", " ", re.sub(r">\s+<", "><", s)).strip()
-
-    return norm(a) == norm(b)
 
 
 OLD_LEAGUE = """{% load i18n %}

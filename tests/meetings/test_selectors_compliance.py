@@ -204,3 +204,90 @@ def test_committee_overview_query_count(world, many_branches, django_assert_num_
     with django_assert_num_queries(5):
         summaries = selectors.committee_overview(world.committee, 2026, today=JUNE_15)
     assert len(summaries) == 12
+
+
+def _everything_counts(world, many_branches):
+    """Exemptions of a branch and of a group, a local rule, a draft, and meetings of
+    organisations outside the branches asked about (another tree, the committee itself)."""
+    ComplianceExemption.objects.create(
+        organisation=many_branches[0],
+        kind=Meeting.Kind.COMMITTEE_MEETING,
+        starts_on=datetime.date(2026, 2, 1),
+        ends_on=datetime.date(2026, 3, 31),
+        reason="换届",
+    )
+    first_group = Organisation.objects.get(name="扩展第1党小组")
+    ComplianceExemption.objects.create(
+        organisation=first_group,
+        kind="",
+        starts_on=datetime.date(2026, 1, 1),
+        ends_on=datetime.date(2026, 2, 28),
+        reason="小组调整",
+    )
+    ComplianceRule.objects.create(
+        kind=Meeting.Kind.PARTY_LECTURE,
+        organisation_kind=Organisation.Kind.BRANCH,
+        organisation=many_branches[2],
+        period=CompliancePeriod.MONTH,
+        minimum=2,
+    )
+    record(many_branches[3], Meeting.Kind.THEMED_PARTY_DAY, when=at(2026, 4, 2), by=world.secretary)
+    for organisation, kind in [
+        (world.other_branch, Meeting.Kind.COMMITTEE_MEETING),
+        (world.committee, Meeting.Kind.PARTY_LECTURE),
+        (many_branches[5], Meeting.Kind.BRANCH_ASSEMBLY),
+    ]:
+        record(organisation, kind, when=at(2026, 3, 2), by=world.secretary, status="submitted")
+
+
+def _compared(results):
+    return [
+        (r.organisation.pk, r.kind, r.index, r.required, r.held, r.status, r.exemption_reason)
+        for r in results
+    ]
+
+
+def test_many_branches_are_read_by_their_subtree_with_the_same_results(
+    world, many_branches, frozen, monkeypatch
+):
+    """Past MANY_BRANCHES, meetings and exemptions are read by the branches' shared subtree
+    instead of 4,000 ids; whatever else that subtree holds must change nothing."""
+    _everything_counts(world, many_branches)
+    in_tree = list(
+        Organisation.objects.filter(
+            path__startswith=world.committee.path, kind=Organisation.Kind.BRANCH
+        ).exclude(pk=many_branches[5].pk)
+    )
+    across_trees = [*in_tree, world.other_branch]
+
+    def read() -> tuple[list, list, list]:
+        return (
+            _compared(selectors.compliance(in_tree, 2026, today=JUNE_15)),
+            _compared(selectors.compliance(across_trees, 2026, today=JUNE_15)),
+            [
+                (s.branch.pk, s.missed, s.due)
+                for s in selectors.committee_overview(world.committee, 2026, today=JUNE_15)
+            ],
+        )
+
+    by_id = read()
+    monkeypatch.setattr(selectors, "MANY_BRANCHES", 0)
+    assert read() == by_id
+    statuses = {row[5] for row in by_id[0]}
+    assert {selectors.EXEMPT, selectors.MISSED, selectors.MET, selectors.DUE} <= statuses
+
+
+def test_the_overview_sums_what_compliance_says_is_missed_and_due(world, many_branches, frozen):
+    """The overview adds the periods up without building a PeriodResult for each."""
+    _everything_counts(world, many_branches)
+    summaries = selectors.committee_overview(world.committee, 2026, today=JUNE_15)
+    results = selectors.compliance([s.branch for s in summaries], 2026, today=JUNE_15)
+    for summary in summaries:
+        mine = [r for r in results if r.organisation.pk == summary.branch.pk]
+        for kind in {r.kind for r in mine}:
+            of_kind = [r for r in mine if r.kind == kind]
+            missed = sum(r.missing for r in of_kind if r.status == selectors.MISSED)
+            due = sum(r.missing for r in of_kind if r.status == selectors.DUE)
+            assert (summary.missed[kind], summary.due[kind]) == (missed, due), (summary, kind)
+        assert set(summary.missed) == {r.kind for r in mine}
+    assert sum(s.missed_total for s in summaries) > 0

@@ -211,3 +211,35 @@ def test_committee_view_shows_a_new_record_at_once_despite_the_cache(
         status="submitted",
     )
     assert missed_of_branch() < before
+
+
+OLD_ROWS = """{% load meetings_tags %}{% for s in summaries %}
+    <tr data-testid="committee-row">
+      <td><a href="{% url 'meetings:calendar' s.branch.pk %}?year={{ year }}">{{ s.branch.name }}</a></td>
+      <td class="{% if s.missed_total %}text-danger fw-bold{% endif %}">{{ s.missed_total }}</td>
+      {% for kind, label in kinds %}<td>{{ s.missed|get:kind|default:"·" }}</td>{% endfor %}
+      <td>{{ s.due_total }}</td>
+    </tr>
+  {% empty %}<tr><td colspan="10" class="text-muted">{% translate "No branches." %}</td></tr>{% endfor %}"""
+
+
+def test_committee_rows_read_as_the_template_wrote_them(as_user, world, many_branches, frozen):
+    """The 1,000-row table is written in Python (meetings_tags.committee_rows)."""
+    from django.template import Context, Template
+
+    from meetings.templatetags.meetings_tags import committee_rows
+    from tests.support.html import same_html
+
+    many_branches[0].name = '第"一"<支部> & 其他'
+    many_branches[0].save()
+    response = as_user(world.committee_user).get(
+        reverse("meetings:committee", args=[world.committee.pk]) + "?year=2026"
+    )
+    context = {k: response.context[k] for k in ("summaries", "kinds", "year")}
+    old = Template("{% load i18n %}" + OLD_ROWS).render(Context(context))
+    new = committee_rows(context["summaries"], context["kinds"], context["year"])
+    assert same_html(old, new)
+    assert "&lt;支部&gt; &amp;" in new and "text-danger fw-bold" in new and "·" in new
+    assert new in response.content.decode()
+    empty = Template("{% load i18n %}" + OLD_ROWS).render(Context({**context, "summaries": []}))
+    assert same_html(empty, committee_rows([], context["kinds"], 2026))
