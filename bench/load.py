@@ -7,6 +7,12 @@ comparison view, logs users in (bench/sessions.py), runs wrk against each page i
 then the contest load (1,000 members saving answers), and prints a table: p50/p95/p99 in
 ms, requests/s, the ratio of requests/s to the bare view's, errors (non-200 responses and
 socket errors) and the load average when the page ran. Loopback only.
+
+``--churn SECONDS`` measures the pages while every change stamp moves every SECONDS, as if
+something were written to every stamped table that often (a meeting filed, a study log
+kept, a name changed somewhere in the province): each cached body, scope and count then
+misses once per interval and is rebuilt by whichever request comes first. Without it the
+figures are for cache hits, a page opened again with nothing changed.
 """
 
 from __future__ import annotations
@@ -17,6 +23,7 @@ import re
 import signal
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -71,6 +78,38 @@ def wrk(url: str, script: str, duration: int, env: dict[str, str]) -> dict[str, 
     }
 
 
+class Churn:
+    """While running, moves every change stamp each ``interval`` seconds (portal/stamps.py):
+    the effect of a write to every stamped table, without writing any rows."""
+
+    def __init__(self, database_url: str, interval: float) -> None:
+        self.database_url, self.interval = database_url, interval
+        self.stop = threading.Event()
+        self.moves = 0
+        self.thread = threading.Thread(target=self.run, daemon=True)
+
+    def run(self) -> None:
+        import psycopg2
+
+        connection = psycopg2.connect(self.database_url)
+        connection.autocommit = True
+        with connection.cursor() as cursor:
+            while not self.stop.wait(self.interval):
+                cursor.execute(
+                    "UPDATE portal_changestamp SET value = nextval('portal_changestamp_seq')"
+                )
+                self.moves += 1
+        connection.close()
+
+    def __enter__(self) -> Churn:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop.set()
+        self.thread.join()
+
+
 def load_average() -> str:
     return Path("/proc/loadavg").read_text().split()[0]
 
@@ -81,6 +120,9 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8931)
     parser.add_argument("--only", action="append", default=[])
     parser.add_argument("--contest-users", type=int, default=1000)
+    parser.add_argument(
+        "--churn", type=float, default=0, help="move every change stamp each CHURN seconds"
+    )
     args = parser.parse_args()
     env = environment()
     base = f"http://127.0.0.1:{args.port}"
@@ -111,7 +153,11 @@ def main() -> None:
             page_env = dict(env, PAGE_COOKIE=cookie)
             # Warm up both workers (imports, template loading) before measuring.
             wrk(base + path, "bench/page.lua", 2, page_env)
-            figures = wrk(base + path, "bench/page.lua", args.duration, page_env)
+            if args.churn:
+                with Churn(env["DATABASE_URL"], args.churn):
+                    figures = wrk(base + path, "bench/page.lua", args.duration, page_env)
+            else:
+                figures = wrk(base + path, "bench/page.lua", args.duration, page_env)
             figures["load"] = float(load_average())
             rows.append((name, path, figures))
             print(f"  {name}: p95 {figures['p95']} ms, {figures['rps']} req/s", flush=True)
@@ -135,6 +181,8 @@ def main() -> None:
         )
     print(f"\n16 clients (wrk -t2 -c16 -d{args.duration}s), gunicorn 2 sync workers; ms; "
           f"load average at the end of each page's run; nproc {os.cpu_count()}")  # fmt: skip
+    if args.churn:
+        print(f"every change stamp moved each {args.churn:g} s while a page ran")
     sys.exit(0)
 
 
