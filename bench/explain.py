@@ -18,8 +18,7 @@ def main() -> None:
 
     django.setup()
     from django.db import connection
-    from django.db.models import Count
-    from django.db.models.functions import ExtractMonth
+    from django.db.models import Q
     from django.utils import timezone
 
     from assessment import selectors as assessment_selectors
@@ -28,7 +27,6 @@ def main() -> None:
     from committee import selectors as committee_selectors
     from learning import selectors as learning_selectors
     from meetings import selectors as meeting_selectors
-    from meetings.models import Meeting
     from portal.models import Membership, Organisation, Position
 
     root = Organisation.objects.get(code="PROV")
@@ -41,20 +39,12 @@ def main() -> None:
     )
     member = Membership.objects.filter(branch__path__startswith=root.path).order_by("id")[7].user
     year = timezone.localdate().year
-    ids = list(
-        Organisation.objects.filter(
-            path__startswith=root.path, kind__in=["branch", "group"]
-        ).values_list("id", flat=True)
-    )
     contest = Contest.objects.filter(organisation=root, closes_at__gt=timezone.now()).get()
     queries = {
         "compliance counts, 1,000 branches and their groups, a year (calendar, cache miss)": (
-            Meeting.objects.filter(organisation_id__in=ids, held_on__year=year)
-            .exclude(status=Meeting.Status.DRAFT)
-            .annotate(month=ExtractMonth("held_on"))
-            .values("organisation_id", "kind", "month")
-            .annotate(n=Count("pk"))
-            .order_by()
+            meeting_selectors.held_by_month(
+                Q(organisation__in=Organisation.objects.filter(path__startswith=root.path)), year
+            )
         ),
         "a member's upcoming meetings (home page)": meeting_selectors.upcoming_for(member),
         # The page reads only its own tasks' rows (AssignmentTable pages over tasks).
