@@ -46,3 +46,25 @@ def test_member_on_a_phone_reaches_their_branch_from_the_menu(phone_page, live_s
         .startswith("机关第二党支部")
     )
     assert "王红梅" in phone_page.locator("[data-testid=officers]").inner_text()
+
+
+@pytest.mark.parametrize("locale", ["zh-CN", "en-US"])
+def test_the_longest_menu_fits_a_laptop_screen(browser, live_server, locale):
+    """The administrator's menu (a dozen entries, longer in English) wraps on a wide screen
+    instead of running off its edge and making the page scroll sideways."""
+    seed_demo()
+    context = browser.new_context(locale=locale, viewport={"width": 1100, "height": 700})
+    page = context.new_page()
+    try:
+        log_in(page, live_server, "admin", DEMO_PASSWORD)
+        page.wait_for_selector("[data-testid=dashboard-title]")
+        for width in (992, 1100, 1280, 1440):
+            page.set_viewport_size({"width": width, "height": 700})
+            scroll, client = page.evaluate(
+                "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+            )
+            assert scroll <= client, (locale, width, scroll)
+            box = page.locator("[data-testid=user-menu]").bounding_box()
+            assert box is not None and box["x"] + box["width"] <= width, (locale, width)
+    finally:
+        context.close()
