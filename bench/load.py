@@ -86,20 +86,24 @@ class Churn:
         self.database_url, self.interval = database_url, interval
         self.stop = threading.Event()
         self.moves = 0
+        self.error: Exception | None = None
         self.thread = threading.Thread(target=self.run, daemon=True)
 
     def run(self) -> None:
         import psycopg2
 
-        connection = psycopg2.connect(self.database_url)
-        connection.autocommit = True
-        with connection.cursor() as cursor:
-            while not self.stop.wait(self.interval):
-                cursor.execute(
-                    "UPDATE portal_changestamp SET value = nextval('portal_changestamp_seq')"
-                )
-                self.moves += 1
-        connection.close()
+        try:
+            connection = psycopg2.connect(self.database_url)
+            connection.autocommit = True
+            with connection.cursor() as cursor:
+                while not self.stop.wait(self.interval):
+                    cursor.execute(
+                        "UPDATE portal_changestamp SET value = nextval('portal_changestamp_seq')"
+                    )
+                    self.moves += 1
+            connection.close()
+        except Exception as exc:  # noqa: BLE001 - reported by __exit__: the run is void
+            self.error = exc
 
     def __enter__(self) -> Churn:
         self.thread.start()
@@ -108,6 +112,8 @@ class Churn:
     def __exit__(self, *exc: object) -> None:
         self.stop.set()
         self.thread.join()
+        if self.error is not None or self.moves == 0:
+            raise RuntimeError(f"--churn moved no stamps, so the run is void: {self.error}")
 
 
 def load_average() -> str:
@@ -154,13 +160,15 @@ def main() -> None:
             # Warm up both workers (imports, template loading) before measuring.
             wrk(base + path, "bench/page.lua", 2, page_env)
             if args.churn:
-                with Churn(env["DATABASE_URL"], args.churn):
+                with Churn(env["DATABASE_URL"], args.churn) as churn:
                     figures = wrk(base + path, "bench/page.lua", args.duration, page_env)
+                figures["moves"] = churn.moves
             else:
                 figures = wrk(base + path, "bench/page.lua", args.duration, page_env)
             figures["load"] = float(load_average())
             rows.append((name, path, figures))
-            print(f"  {name}: p95 {figures['p95']} ms, {figures['rps']} req/s", flush=True)
+            moved = f", stamps moved {figures['moves']:g} times" if args.churn else ""
+            print(f"  {name}: p95 {figures['p95']} ms, {figures['rps']} req/s{moved}", flush=True)
         if not args.only or any("answer" in o for o in args.only):
             figures = wrk(base + "/", "bench/answers.lua", args.duration, env)
             figures["load"] = float(load_average())

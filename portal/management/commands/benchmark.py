@@ -8,7 +8,11 @@ from portal.management.commands.seed_demo import PROJECT_APPS
 
 
 class Command(BaseCommand):
-    help = "Run the benchmarks against this database (load it with seed_demo --scale province) and print a table."
+    help = (
+        "Run the benchmarks against this database (load it with seed_demo --scale province) "
+        "and print a table. They write to the database (reminders, scorecards) and empty the "
+        "configured cache (the cold page timings): a benchmark database only, never a live one."
+    )
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument(
