@@ -205,6 +205,19 @@ def held_by_month(of: Q, year: int) -> QuerySet[Meeting, tuple[Any, ...]]:
     )
 
 
+def _subtrees(paths: list[str], step: int) -> Q:
+    """Organisations in the smallest subtree of each tree that holds ``paths`` (the
+    branches of one committee: that committee's subtree, not the whole tree)."""
+    by_tree: dict[str, list[str]] = defaultdict(list)
+    for path in paths:
+        by_tree[path[:step]].append(path)
+    within = Q(pk__in=[])
+    for tree in by_tree.values():
+        prefix = os.path.commonprefix(tree)  # noqa: RUF071 - tree paths, not file paths
+        within |= Q(path__startswith=prefix[: len(prefix) // step * step])
+    return within
+
+
 def _load(branches: list[Organisation], year: int) -> _Loaded:
     """Four queries whatever the number of branches: groups, meeting counts, exemptions,
     rules."""
@@ -216,8 +229,7 @@ def _load(branches: list[Organisation], year: int) -> _Loaded:
     # more to send and match than the rows themselves) rows are read by the subtree they
     # share; rows of other organisations in it are read but never looked up.
     many = len(branches) > MANY_BRANCHES
-    prefix = os.path.commonprefix(paths)  # noqa: RUF071 - tree paths: strings, not file paths
-    subtree = Q(path__startswith=prefix[: len(prefix) // step * step])
+    subtree = _subtrees(paths, step)
     group_list: list[Organisation] = []
     if paths:
         found = Organisation.objects.filter(kind=Organisation.Kind.GROUP).order_by("path")
