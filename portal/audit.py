@@ -16,11 +16,13 @@ from auditlog.registry import auditlog
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.db.models import Q, QuerySet, Subquery
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 
 from portal.models import Membership, Organisation, Position
@@ -141,19 +143,121 @@ def audit_log(request: HttpRequest) -> HttpResponse:
         raise Http404
     form = AuditFilterForm(request.GET or None)
     page = paginate(request, form.filter(entries_for(scope)))
-    for entry in page:
-        entry.change_rows = change_rows(entry.changes_dict)
+    entries = list(page)
+    for entry, rows in zip(entries, change_rows(entries), strict=True):
+        entry.change_rows = rows
+        entry.action_label = ACTIONS.get(entry.action, "")
     return render(request, "portal/audit_log.html", {"form": form, "page": page})
 
 
-def change_rows(changes: Any) -> list[tuple[str, str, str]]:
-    """(field, before, after) for display. auditlog stores [old, new] per field, and a
-    description dict for many-to-many changes; a field may even be called "items", so the
-    template must not look the dict up itself."""
-    rows = []
-    for field, change in (changes or {}).items():
-        if isinstance(change, list | tuple) and len(change) == 2:
-            rows.append((str(field), str(change[0]), str(change[1])))
-        else:
-            rows.append((str(field), "", str(change)))
-    return rows
+ACTIONS = {
+    LogEntry.Action.CREATE: _("Created"),
+    LogEntry.Action.UPDATE: _("Changed"),
+    LogEntry.Action.DELETE: _("Deleted"),
+    LogEntry.Action.ACCESS: _("Viewed"),
+}
+EMPTY = "—"
+# The fields that name a record which the trail shows by its name, title or topic.
+_NAME_FIELDS = ("name", "title", "topic")
+
+
+def _field(model: type[models.Model] | None, name: str) -> Any:
+    try:
+        return model._meta.get_field(name) if model is not None else None
+    except FieldDoesNotExist:
+        return None
+
+
+def _pairs(change: Any) -> tuple[Any, Any]:
+    """(before, after): auditlog stores [old, new] per field, and a description dict for
+    many-to-many changes (a field may even be called "items": never looked up by name)."""
+    if isinstance(change, list | tuple) and len(change) == 2:
+        return change[0], change[1]
+    if isinstance(change, dict) and "objects" in change:
+        objects = ", ".join(str(o) for o in change.get("objects") or [])
+        if change.get("operation") == "delete":
+            return objects, EMPTY
+        return EMPTY, objects
+    return EMPTY, change
+
+
+def _shown(field: Any, value: Any, names: dict[Any, dict[str, str]]) -> str:
+    """A stored value as a person reads it: choices by their label, yes/no, times in the
+    local zone, linked records by name; nothing as a dash."""
+    if value is None or value in ("", "None"):
+        return EMPTY
+    text = str(value)
+    if field is None:
+        return text
+    if field.many_to_many or field.one_to_many:
+        # auditlog writes a related manager's repr ("app.Model.None") on create
+        return EMPTY if text.endswith(".None") else text
+    if field.is_relation and field.related_model is not None:
+        return names.get(field.related_model, {}).get(text, f"#{text}")
+    if field.choices:
+        return str(dict(field.flatchoices).get(text, text))
+    kind = field.get_internal_type()
+    if kind == "BooleanField":
+        return str(_("Yes") if text == "True" else _("No") if text == "False" else text)
+    if kind == "DateTimeField":
+        moment = parse_datetime(text)
+        if moment is None:
+            return text
+        if timezone.is_naive(moment):
+            moment = moment.replace(tzinfo=datetime.UTC)
+        return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
+    return text
+
+
+def change_rows(entries: list[LogEntry]) -> list[list[tuple[str, str, str]]]:
+    """Each entry's changes as (field label, before, after). Records that a change links
+    to (a member, a branch …) are shown by name, read in one query per kind of record on
+    the page, whatever the number of entries; a new record shows only what it was given."""
+    parsed = []
+    wanted: dict[Any, set[str]] = {}
+    for entry in entries:
+        model = entry.content_type.model_class() if entry.content_type_id else None
+        fields = []
+        for name, change in (entry.changes_dict or {}).items():
+            field = _field(model, str(name))
+            if field is not None and getattr(field, "primary_key", False):
+                continue  # the record's own number says nothing to a reader
+            before, after = _pairs(change)
+            if (
+                field is not None
+                and field.is_relation
+                and field.related_model is not None
+                and not (field.many_to_many or field.one_to_many)
+            ):
+                for value in (before, after):
+                    if value not in (None, "", "None", EMPTY):
+                        wanted.setdefault(field.related_model, set()).add(str(value))
+            fields.append((str(name), field, before, after, entry.action))
+        parsed.append(fields)
+    names: dict[Any, dict[str, str]] = {}
+    for related, pks in wanted.items():
+        label = next((f for f in _NAME_FIELDS if _field(related, f) is not None), None)
+        if label is None:
+            continue
+        valid = [pk for pk in pks if pk.isdigit()]
+        names[related] = {
+            str(pk): str(shown)
+            for pk, shown in related._default_manager.filter(pk__in=valid)
+            .order_by()
+            .values_list("pk", label)
+        }
+    result = []
+    for fields in parsed:
+        rows = []
+        for name, field, before, after, action in fields:
+            label = (
+                str(field.verbose_name)
+                if field is not None and hasattr(field, "verbose_name")
+                else name
+            )
+            old, new = _shown(field, before, names), _shown(field, after, names)
+            if action == LogEntry.Action.CREATE and new == EMPTY:
+                continue  # a new record: only what it was given
+            rows.append((label, old, new))
+        result.append(rows)
+    return result

@@ -119,7 +119,57 @@ def test_query_count_does_not_grow_with_entries(world, as_user, django_assert_nu
     client = as_user(world.committee_user)
     # 1 session, 2 user, 3 change stamps, 4 positions and 5 membership (the scope), 6 the
     # page's count, 7 the entries with their actor and content type (one subquery per
-    # audited model).
-    with django_assert_num_queries(7):
+    # audited model), 8-9 the names of the people and organisations the changes link to
+    # (one query per kind of record linked, never per entry).
+    with django_assert_num_queries(9):
         response = client.get(URL)
     assert len(response.context["page"]) >= 10
+    assert response.text.count("党员1") >= 3  # 党员1, 党员10, 党员11: by name, not by id
+
+
+def test_changes_read_as_people_say_them(world, as_user):
+    """Labels, not column names; names, not ids; local times; a new record shows what it
+    was given, without a column of empty 'before' values."""
+    moment = datetime.datetime(2026, 11, 27, 9, 30, tzinfo=datetime.UTC)
+    with time_machine.travel(moment, tick=False), set_actor(world.committee_user):
+        position = PositionFactory(
+            user=world.member,
+            organisation=world.branch,
+            title=Position.Title.ORGANISATION_COMMITTEE,
+        )
+        position.ended_on = datetime.date(2026, 11, 27)
+        position.save()
+    entries = LogEntry.objects.get_for_object(position)
+    entries.filter(action=LogEntry.Action.UPDATE).update(
+        changes={"ended_on": [None, "2026-11-27"], "title": ["secretary", "committee_member"]}
+    )
+    response = as_user(world.committee_user).get(URL, {"model": "portal.position"})
+    html = response.text
+    rows = {
+        e.action: e.change_rows for e in response.context["page"] if e.object_pk == str(position.pk)
+    }
+    created = dict((field, new) for field, _old, new in rows[LogEntry.Action.CREATE])
+    assert world.member.name in created.values() and world.branch.name in created.values()
+    assert str(position.get_title_display()) in created.values()
+    assert "None" not in html and ">create<" not in html
+    assert "新建" in html and "修改" in html
+    changed = rows[LogEntry.Action.UPDATE]
+    assert ("—", "2026-11-27") in [(old, new) for _f, old, new in changed]
+    assert ("书记", "委员") in [(old, new) for _f, old, new in changed]
+    labels = [str(Position._meta.get_field(f).verbose_name) for f in ("ended_on", "title")]
+    assert [f for f, _o, _n in changed] == labels
+
+
+def test_times_are_local_and_yes_no_is_said():
+    from meetings.models import Meeting
+    from portal.audit import _shown
+
+    filed_at = Meeting._meta.get_field("filed_at")
+    # auditlog writes a time as UTC without its zone; the portal shows Beijing time
+    assert _shown(filed_at, "2026-11-28 11:35:48.770371", {}) == "2026-11-28 19:35"
+    assert _shown(filed_at, "2026-11-28 11:35:48+00:00", {}) == "2026-11-28 19:35"
+    assert _shown(filed_at, "None", {}) == "—"
+    from assessment.models import Contest
+
+    published = Contest._meta.get_field("is_published")
+    assert (_shown(published, "True", {}), _shown(published, "False", {})) == ("是", "否")
