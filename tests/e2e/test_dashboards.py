@@ -68,3 +68,34 @@ def test_the_longest_menu_fits_a_laptop_screen(browser, live_server, locale):
             assert box is not None and box["x"] + box["width"] <= width, (locale, width)
     finally:
         context.close()
+
+
+def test_no_page_scrolls_sideways_on_a_phone(phone_page, live_server):
+    """A phone's narrower page margin and Bootstrap's row margins once made detail pages
+    4 px wider than the screen: the whole page wobbled sideways under a thumb."""
+    from committee.demo import seed_demo as seed_committee
+    from committee.models import Task
+    from meetings.demo import seed_demo as seed_meetings
+    from meetings.models import Meeting
+
+    seed_demo()
+    seed_meetings()
+    seed_committee()
+    log_in(phone_page, live_server, "committee", DEMO_PASSWORD)
+    phone_page.wait_for_selector("[data-testid=dashboard-title]")
+    pages = [
+        "/",
+        "/notifications/settings/",
+        f"/committee/tasks/{Task.objects.order_by('pk').first().pk}/",
+        f"/meetings/{Meeting.objects.order_by('pk').first().pk}/",
+        "/meetings/",
+        "/learning/",
+        "/scorecards/",
+        "/audit/",
+    ]
+    for path in pages:
+        phone_page.goto(live_server.url + path)
+        wider = phone_page.evaluate(
+            "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        assert wider <= 0, (path, wider)
