@@ -7,7 +7,10 @@
   var data = JSON.parse(node.textContent);
   var box = canvas.parentNode;
   if (!data.labels.length) { box.parentNode.parentNode.style.display = "none"; return; }
-  box.style.height = (box.getAttribute("data-height") || 320) + "px";
+  // On a phone the legend of seven kinds wraps onto several rows: give the bars that room
+  // too, or Chart.js drops every other branch name.
+  var legend = box.clientWidth < 576 ? 90 : 0;
+  box.style.height = (Number(box.getAttribute("data-height") || 320) + legend) + "px";
   var colours = ["#b71c1c", "#e53935", "#fb8c00", "#fdd835", "#7cb342", "#1e88e5", "#8e24aa"];
   new Chart(canvas, {
     type: "bar",
@@ -22,7 +25,10 @@
       animation: false,
       responsive: true,
       maintainAspectRatio: false,
-      scales: { x: { stacked: true, ticks: { precision: 0 } }, y: { stacked: true } },
+      scales: {
+        x: { stacked: true, ticks: { precision: 0 } },
+        y: { stacked: true, ticks: { autoSkip: false } }
+      },
       plugins: { legend: { position: "bottom" } }
     }
   });
