@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
+import pytest
 from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext
@@ -55,3 +56,12 @@ def test_members_in_both_languages():
         assert gettext("Members") == "党员"
     with translation.override("en"):
         assert gettext("Members") == "Members"
+
+
+@pytest.mark.django_db
+def test_the_language_switch_names_each_language_in_itself(client):
+    """On a Chinese page the way back to English must read "English", not "英语"."""
+    for accept in ("zh-CN", "en-US"):
+        page = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE=accept).content.decode()
+        assert 'lang="en" class="btn' in page and ">English</button>" in page, accept
+        assert ">简体中文</button>" in page, accept
