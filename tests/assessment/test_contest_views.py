@@ -132,3 +132,13 @@ def test_contest_list_queries_do_not_grow(as_user, world, bank, django_assert_nu
     with django_assert_num_queries(7):
         response = client.get(reverse("assessment:contests"))
     assert len(response.context["page"]) == 11
+
+
+def test_a_secretary_without_contests_of_their_own_is_told_where_to_take_one(as_user, world):
+    """The list shows contests the user's organisations run; a member's contests to take
+    are elsewhere, and an empty list says so instead of 'no contests'."""
+    response = as_user(world.secretary).get(reverse("assessment:contests"))
+    html = response.content.decode()
+    assert 'data-testid="no-contests-run"' in html
+    assert f'href="{reverse("assessment:index")}"' in html
+    assert "您作为党员可以参加的竞赛" in html
