@@ -53,6 +53,8 @@ def test_the_member_sees_what_of_theirs_counted(as_user, records):
     # Another member's page shows none of it.
     other = as_user(records.secretary).get(URL, {"quarter": "2026-Q3"})
     assert all(not row.items for row in other.context["contribution"])
+    # No commendation yet: said in words, not a lone dash.
+    assert "暂未获得表彰" in response.content.decode()
 
 
 def test_query_count_does_not_grow_with_records(as_user, records, django_assert_num_queries):
