@@ -73,11 +73,12 @@ def test_the_scope_costs_no_query_once_cached(as_user, world, django_assert_num_
 # --- the home page's cards -----------------------------------------------------------------
 
 
-def test_a_meeting_added_shows_on_the_members_home_at_once(as_user, world):
+@pytest.mark.parametrize("page", ["portal:home", "meetings:dashboard"])
+def test_a_meeting_added_shows_on_the_members_home_pages_at_once(as_user, world, page):
     client = as_user(world.member)
-    assert "学习贯彻新精神" not in client.get(reverse("portal:home")).content.decode()
+    assert "学习贯彻新精神" not in client.get(reverse(page)).content.decode()
     _meeting(world, "学习贯彻新精神", starts_at=timezone.now() + datetime.timedelta(days=2))
-    assert "学习贯彻新精神" in client.get(reverse("portal:home")).content.decode()
+    assert "学习贯彻新精神" in client.get(reverse(page)).content.decode()
 
 
 def test_the_upcoming_card_drops_a_meeting_once_it_has_started(as_user, world):
@@ -140,13 +141,6 @@ def test_filters_are_part_of_the_key(as_user, world):
     assert "乙会议" in client.get(reverse("meetings:list")).content.decode()
     filtered = client.get(reverse("meetings:list"), {"q": "甲"}).content.decode()
     assert "甲会议" in filtered and "乙会议" not in filtered
-
-
-def test_the_meetings_dashboard_shows_a_new_meeting(as_user, world):
-    client = as_user(world.member)
-    assert "新安排的会" not in client.get(reverse("meetings:dashboard")).content.decode()
-    _meeting(world, "新安排的会", starts_at=timezone.now() + datetime.timedelta(days=1))
-    assert "新安排的会" in client.get(reverse("meetings:dashboard")).content.decode()
 
 
 def test_the_member_list_shows_a_renamed_member(as_user, world):
