@@ -58,11 +58,13 @@ def _quarter_choices(period: Quarter) -> list[Quarter]:
 def _committee_context(
     request: HttpRequest, committee: Organisation, period: Quarter
 ) -> dict[str, Any]:
+    """The committee and quarter switchers' context; read only if the page draws them (the
+    scorecard table draws them inside its cached body)."""
     return {
         "committee": committee,
-        "committees": access.committees_of(request.user),
+        "committees": fragments.lazy(lambda: access.committees_of(request.user)),
         "period": period,
-        "quarters": _quarter_choices(period),
+        "quarters": fragments.lazy(lambda: _quarter_choices(period)),
     }
 
 
@@ -112,10 +114,7 @@ def table(request: AuthenticatedRequest) -> HttpResponse:
         request,
         "scorecards/table.html",
         {
-            "committee": committee,
-            "committees": fragments.lazy(lambda: access.committees_of(request.user)),
-            "period": period,
-            "quarters": fragments.lazy(lambda: _quarter_choices(period)),
+            **_committee_context(request, committee, period),
             "form": fragments.lazy(lambda: built[0]),
             "page": page,
             "rows": fragments.lazy(
